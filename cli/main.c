@@ -1,0 +1,57 @@
+/* main.c - diemtua: dispatch to a subcommand */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/util.h"
+#include "common/banned.h"
+
+#ifndef DIEMTUA_VERSION
+#define DIEMTUA_VERSION "0.1.0"
+#endif
+
+static const struct command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"serve", "run the gateway (HTTP callbacks, outbox sender)", cmd_serve},
+    {"import", "import a CSV export of the bank (communes, groups, ...)",
+     cmd_import},
+};
+
+static void usage(FILE *out)
+{
+    size_t i;
+
+    (void)fprintf(out, "usage: diemtua <command> [--config FILE] [args]\n"
+                       "       diemtua <command> --help\n\ncommands:\n");
+    for (i = 0; i < ARRAY_SIZE(commands); i++)
+        (void)fprintf(out, "  %-14s %s\n", commands[i].name,
+                      commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        (void)printf("diemtua %s\n", DIEMTUA_VERSION);
+        return 0;
+    }
+    for (i = 0; i < ARRAY_SIZE(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    (void)fprintf(stderr, "diemtua: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,99 @@
+/* config.h - diemtua.conf: one INI file, every key in one table
+ *
+ * Every key has a type, bounds and a default in config/config.c, and is
+ * documented in config/diemtua.conf.example. An unknown section or key, a
+ * bad value, or a missing required value stops start-up with
+ * "FILE:LINE: key: reason". A value written ${NAME} is read from the
+ * environment variable NAME (for secrets); an unset variable is an error.
+ *
+ * After config_load() the struct is read-only and shared by all threads.
+ */
+#ifndef DT_CONFIG_H
+#define DT_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+#define CFG_STR_SIZE 512
+
+/* One aggregator's settings; which keys apply depends on the provider. */
+struct cfg_provider {
+    bool enabled;                 /* section present in the file */
+    char token[CFG_STR_SIZE];     /* callback secret: ?token= in our URL */
+    char send_url[CFG_STR_SIZE];  /* their send API */
+    char username[CFG_STR_SIZE];  /* kannel sendsms user, AT username */
+    char password[CFG_STR_SIZE];  /* kannel sendsms password */
+    char api_key[CFG_STR_SIZE];   /* eSMS ApiKey, AT apiKey header */
+    char secret_key[CFG_STR_SIZE];/* eSMS SecretKey */
+    char private_key[CFG_STR_SIZE];/* eSMS key for the MO `sign` */
+    char sender[CFG_STR_SIZE];    /* from / Brandname / short code */
+    char dlr_url[CFG_STR_SIZE];   /* our public base URL for DLRs */
+    unsigned sms_type;            /* eSMS SmsType (2 = customer care) */
+};
+
+struct dt_config {
+    /* [server] */
+    char bind[64];                /* address to listen on */
+    unsigned port;
+    unsigned threads;             /* libmicrohttpd thread pool size */
+    unsigned connection_limit;
+    unsigned connection_timeout;  /* seconds idle before a close */
+    size_t max_body;              /* bytes; larger requests get 413 */
+
+    /* [database] */
+    char db_path[CFG_STR_SIZE];
+
+    /* [log] */
+    int log_level;                /* enum log_level */
+
+    /* [outbound] */
+    char provider[32];            /* log | kannel | esms | africastalking */
+    double send_rate;             /* messages a second, at most */
+    unsigned max_attempts;        /* then FAILED */
+    unsigned backoff_initial;     /* seconds before the first retry */
+    unsigned backoff_max;         /* cap on the delay between retries */
+    unsigned connect_timeout_ms;
+    unsigned request_timeout_ms;
+    char ca_file[CFG_STR_SIZE];   /* extra CA bundle (tests); "" = system */
+
+    /* [limits] */
+    unsigned per_number_per_hour; /* inbound SMS a number may send */
+    unsigned daily_sms_budget;    /* all outbound SMS a day */
+
+    /* [security] */
+    char pin_pepper[CFG_STR_SIZE];
+
+    /* [messages] */
+    char templates[CFG_STR_SIZE]; /* path of messages.conf */
+    char brand[32];               /* prefix of every text, e.g. NHCS */
+    char hotline[32];             /* number members may call */
+
+    /* [reminders] */
+    unsigned remind_days_before;
+
+    /* [ussd] */
+    unsigned ussd_session_timeout; /* seconds */
+
+    /* provider sections */
+    struct cfg_provider kannel;
+    struct cfg_provider esms;
+    struct cfg_provider africastalking;
+};
+
+/* Fills cfg with every default, then reads path over it. On any error
+ * writes "path:line: key: reason" into err[errsize] and returns
+ * GW_EINVAL (GW_EIO if the file cannot be read). */
+gw_err config_load(const char *path, struct dt_config *cfg, char *err,
+                   size_t errsize);
+
+/* Defaults only (tests, and subcommands run without --config). */
+void config_defaults(struct dt_config *cfg);
+
+/* The settings of the named provider, or NULL for an unknown name. */
+const struct cfg_provider *config_provider(const struct dt_config *cfg,
+                                           const char *name);
+
+#endif

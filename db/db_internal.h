@@ -1,0 +1,51 @@
+/* db_internal.h - shared by the db/ sources only; never include elsewhere
+ *
+ * Statements are prepared once per connection and cached by their SQL text
+ * pointer: pass a string literal (static storage) to db_stmt(). Callers
+ * must db_stmt_done() the statement (reset + clear bindings) when finished,
+ * on every path.
+ */
+#ifndef DT_DB_INTERNAL_H
+#define DT_DB_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "common/err.h"
+#include "db/db.h"
+
+#define DB_STMT_CACHE 128
+
+struct db_cached {
+    const char *sql;
+    sqlite3_stmt *st;
+};
+
+struct db {
+    sqlite3 *conn;
+    struct db_cached cache[DB_STMT_CACHE];
+    int ncache;
+};
+
+/* The cached prepared statement for sql (a literal), or NULL on error
+ * (logged). */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+/* Resets and clears bindings; NULL-safe. */
+void db_stmt_done(sqlite3_stmt *st);
+
+/* Maps a SQLite result code to gw_err: BUSY/LOCKED/FULL/IOERR give
+ * GW_EBUSY, CONSTRAINT gives GW_EEXIST, others GW_EDB. Logs the error
+ * message with what (the operation) unless rc is OK/ROW/DONE. */
+gw_err db_error(struct db *db, int rc, const char *what);
+
+/* Binds a C string as text (SQLITE_TRANSIENT), or NULL when s is NULL. */
+int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+/* Runs a statement that returns no rows. */
+gw_err db_exec_stmt(struct db *db, sqlite3_stmt *st, const char *what);
+
+/* The migrations: migration i (1-based) takes the schema from version
+ * i-1 to i; each is a NULL-terminated list of statements. */
+extern const char *const *const db_migrations[];
+extern const int db_migration_count;
+
+#endif

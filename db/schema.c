@@ -1,0 +1,166 @@
+/* schema.c - the migrations, oldest first
+ *
+ * Never edit a migration that has shipped: append a new one. Each runs in
+ * its own transaction and sets PRAGMA user_version to its number.
+ *
+ * Conventions: money is INTEGER whole VND; dates are TEXT 'YYYY-MM-DD' in
+ * Vietnam local time; instants are INTEGER Unix seconds (UTC); phones are
+ * E.164 TEXT; codes are the bank's own keys and are what imports upsert by.
+ */
+#include <stddef.h>
+
+#include "db/db_internal.h"
+#include "common/banned.h"
+
+static const char *const migration_1[] = {
+    /* The bank's master data, imported from its exports. */
+    "CREATE TABLE communes ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " district TEXT NOT NULL,"
+    " province TEXT NOT NULL,"
+    " session_day INTEGER NOT NULL CHECK (session_day BETWEEN 1 AND 28),"
+    " officer_phone TEXT NOT NULL);",
+
+    "CREATE TABLE groups ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " commune_id INTEGER NOT NULL REFERENCES communes(id),"
+    " union_name TEXT NOT NULL);",
+    "CREATE INDEX groups_commune ON groups(commune_id);",
+
+    /* One phone, one member: a reply to a shared phone would show one
+     * member's figures to another. */
+    "CREATE TABLE members ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " group_id INTEGER NOT NULL REFERENCES groups(id),"
+    " seq INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 999),"
+    " full_name TEXT NOT NULL,"
+    " phone TEXT NOT NULL UNIQUE,"
+    " role TEXT NOT NULL CHECK (role IN ('member', 'leader')),"
+    " reminders INTEGER NOT NULL CHECK (reminders IN (0, 1)),"
+    " campaigns INTEGER NOT NULL CHECK (campaigns IN (0, 1)),"
+    " UNIQUE (group_id, seq));",
+
+    "CREATE TABLE loans ("
+    " id INTEGER PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " member_id INTEGER NOT NULL REFERENCES members(id),"
+    " program TEXT NOT NULL,"
+    " disbursed_on TEXT NOT NULL,"
+    " disbursed_amount INTEGER NOT NULL CHECK (disbursed_amount >= 0),"
+    " outstanding INTEGER NOT NULL CHECK (outstanding >= 0),"
+    " monthly_rate_bp INTEGER NOT NULL CHECK (monthly_rate_bp >= 0),"
+    " maturity_on TEXT NOT NULL,"
+    " next_principal_on TEXT,"
+    " next_principal_amount INTEGER NOT NULL CHECK (next_principal_amount >= 0),"
+    " interest_due INTEGER NOT NULL CHECK (interest_due >= 0),"
+    " overdue_amount INTEGER NOT NULL CHECK (overdue_amount >= 0),"
+    " status TEXT NOT NULL CHECK (status IN"
+    "  ('current', 'overdue', 'extended', 'frozen', 'closed')));",
+    "CREATE INDEX loans_member ON loans(member_id);",
+
+    "CREATE TABLE savings ("
+    " member_id INTEGER PRIMARY KEY REFERENCES members(id),"
+    " balance INTEGER NOT NULL CHECK (balance >= 0),"
+    " updated_at INTEGER NOT NULL);",
+
+    /* Leaders' PINs: Argon2id strings from libsodium, peppered. */
+    "CREATE TABLE pins ("
+    " member_id INTEGER PRIMARY KEY REFERENCES members(id),"
+    " hash TEXT NOT NULL,"
+    " fails INTEGER NOT NULL DEFAULT 0,"
+    " locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),"
+    " updated_at INTEGER NOT NULL);",
+
+    /* Every inbound SMS or USSD hop that changed or could change state.
+     * (provider, provider_id) is the provider's message id: a repeat is
+     * acknowledged with no second effect. text never holds a PIN. */
+    "CREATE TABLE inbound ("
+    " id INTEGER PRIMARY KEY,"
+    " provider TEXT NOT NULL,"
+    " provider_id TEXT NOT NULL,"
+    " channel TEXT NOT NULL CHECK (channel IN ('sms', 'ussd')),"
+    " phone TEXT NOT NULL,"
+    " text TEXT NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " UNIQUE (provider, provider_id));",
+
+    /* Collections a leader records; receipt_code is what the member and
+     * the bank's postings refer to. */
+    "CREATE TABLE collections ("
+    " id INTEGER PRIMARY KEY,"
+    " receipt_code TEXT NOT NULL UNIQUE,"
+    " member_id INTEGER NOT NULL REFERENCES members(id),"
+    " leader_id INTEGER NOT NULL REFERENCES members(id),"
+    " group_id INTEGER NOT NULL REFERENCES groups(id),"
+    " session_on TEXT NOT NULL,"
+    " interest INTEGER NOT NULL CHECK (interest >= 0),"
+    " savings INTEGER NOT NULL CHECK (savings >= 0),"
+    " principal INTEGER NOT NULL CHECK (principal >= 0),"
+    " state TEXT NOT NULL CHECK (state IN ('RECORDED', 'CONFIRMED',"
+    "  'DISPUTED', 'VOIDED', 'POSTED', 'UNPOSTED')),"
+    " channel TEXT NOT NULL,"
+    " inbound_id INTEGER REFERENCES inbound(id),"
+    " remitted_at INTEGER,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);",
+    "CREATE INDEX collections_member ON collections(member_id, created_at);",
+    "CREATE INDEX collections_group ON collections(group_id, session_on);",
+
+    /* What the bank booked, from its postings export. */
+    "CREATE TABLE postings ("
+    " id INTEGER PRIMARY KEY,"
+    " receipt_code TEXT NOT NULL UNIQUE,"
+    " posted_on TEXT NOT NULL,"
+    " interest INTEGER NOT NULL CHECK (interest >= 0),"
+    " savings INTEGER NOT NULL CHECK (savings >= 0),"
+    " principal INTEGER NOT NULL CHECK (principal >= 0),"
+    " imported_at INTEGER NOT NULL);",
+
+    /* Append-only: the triggers refuse any change to a written row. */
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " phone TEXT,"
+    " action TEXT NOT NULL,"
+    " object TEXT,"
+    " before TEXT,"
+    " after TEXT);",
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+
+    /* The durable outbox: every MT message, committed with whatever caused
+     * it, then sent (at least once) by the sender thread. */
+    "CREATE TABLE outbox ("
+    " id INTEGER PRIMARY KEY,"
+    " phone TEXT NOT NULL,"
+    " text TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " member_id INTEGER REFERENCES members(id),"
+    " inbound_id INTEGER REFERENCES inbound(id),"
+    " state TEXT NOT NULL CHECK (state IN ('QUEUED', 'SENDING', 'SENT',"
+    "  'DELIVERED', 'UNDELIVERED', 'FAILED')),"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_at INTEGER NOT NULL,"
+    " provider TEXT,"
+    " provider_msg_id TEXT,"
+    " last_error TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);",
+    "CREATE INDEX outbox_due ON outbox(state, next_at);",
+    NULL,
+};
+
+const char *const *const db_migrations[] = {
+    migration_1,
+};
+
+const int db_migration_count =
+    (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

@@ -1,0 +1,32 @@
+/* money.h - amounts of whole VND: parsing what people type, formatting
+ *
+ * Money is int64_t whole VND everywhere; no floating point touches it.
+ */
+#ifndef DT_MONEY_H
+#define DT_MONEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/strv.h"
+
+/* What a leader types on a keypad, case-insensitive:
+ *   275000   275.000   275,000   (groups of three after the first)
+ *   275k     2tr   2tr5 (2,500,000)   2tr25 (2,250,000)   1.5tr   1,5tr
+ *   an optional trailing "d", "vnd" or "dong" on plain numbers.
+ * Range 0..DT_MONEY_MAX. GW_EINVAL for anything else (signs, spaces,
+ * letters, more than three decimals), GW_ETOOBIG past the maximum. */
+gw_err money_parse(struct strv s, int64_t *out);
+
+/* What the bank's files hold: decimal digits only, 0..DT_MONEY_MAX.
+ * GW_EINVAL (and *why "negative amount", "not a whole number of VND",
+ * "empty") or GW_ETOOBIG ("exceeds maximum 99999999999"). */
+gw_err money_parse_plain(struct strv s, int64_t *out, const char **why);
+
+/* "275.000" (dots between thousands, no unit) into out; negative amounts
+ * get a leading '-'. Returns the length written (out is always
+ * terminated; at most 27 bytes are ever needed). */
+size_t money_format(int64_t v, char *out, size_t size);
+
+#endif
