@@ -282,3 +282,24 @@ gw_err db_integrity_ok(struct db *db)
     db_stmt_done(st);
     return err;
 }
+
+gw_err db_savepoint(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "SAVEPOINT req");
+
+    return st ? db_exec_stmt(db, st, "savepoint") : GW_EDB;
+}
+
+gw_err db_savepoint_release(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "RELEASE req");
+
+    return st ? db_exec_stmt(db, st, "release savepoint") : GW_EDB;
+}
+
+void db_savepoint_rollback(struct db *db)
+{
+    /* ROLLBACK TO leaves the savepoint open; release it too. */
+    (void)sqlite3_exec(db->conn, "ROLLBACK TO req; RELEASE req", NULL, NULL,
+                       NULL);
+}

@@ -155,6 +155,22 @@ static const char *const migration_1[] = {
     " created_at INTEGER NOT NULL,"
     " updated_at INTEGER NOT NULL);",
     "CREATE INDEX outbox_due ON outbox(state, next_at);",
+    "CREATE INDEX outbox_provider_msg ON outbox(provider_msg_id);",
+
+    /* Every send attempt with the aggregator's answer. */
+    "CREATE TABLE send_attempts ("
+    " id INTEGER PRIMARY KEY,"
+    " outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
+    " at INTEGER NOT NULL,"
+    " http_status INTEGER NOT NULL,"
+    " result TEXT NOT NULL,"
+    " detail TEXT);",
+
+    /* Unknown numbers get at most one short reply a day. */
+    "CREATE TABLE unknown_replies ("
+    " phone TEXT NOT NULL,"
+    " day TEXT NOT NULL,"
+    " PRIMARY KEY (phone, day));",
     NULL,
 };
 
