@@ -11,10 +11,3 @@ int cmd_import(int argc, char **argv)
     (void)fprintf(stderr, "diemtua import: not built yet\n");
     return 1;
 }
-
-int cli_load_config(const char *path, struct dt_config *cfg)
-{
-    (void)path;
-    config_defaults(cfg);
-    return 0;
-}
