@@ -56,6 +56,15 @@ SUPPORT_OBJ = $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/unit/test_*.c tests/integration/test_*.c)
 TEST_BIN = $(TEST_SRC:%.c=$(BUILD)/%)
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q =
+say = @true
+else
+Q = @
+say = @echo
+endif
+
 .PHONY: all deps test check asan lint format format-check run demo-db \
         install clean bench e2e _test _asan
 
@@ -66,23 +75,28 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) \
+	$(say) "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) \
 	    $(if $(filter $(STRICT_DIRS),$(firstword $(subst /, ,$<))),$(STRICT)) \
 	    -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(say) "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 $(BIN): $(BUILD)/cli/main.o $(LIB)
-	$(CC) $(LDOPT) -o $@ $^ $(PKG_LIBS)
+	$(say) "  LD      $@"
+	$(Q)$(CC) $(LDOPT) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -c -o $@ $<
+	$(say) "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(SUPPORT_OBJ) $(LIB)
-	$(CC) $(LDOPT) -o $@ $< $(SUPPORT_OBJ) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(say) "  LD      $@"
+	$(Q)$(CC) $(LDOPT) -o $@ $< $(SUPPORT_OBJ) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # The test command of the README.
 test: deps
