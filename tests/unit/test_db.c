@@ -78,7 +78,7 @@ static int64_t count(struct db *db, enum db_table t)
 
 static void test_fresh_file(void **state)
 {
-    struct tmp t;
+    struct tmp t = {"", ""};
     struct db *db = NULL;
     char v[32];
     int version = -1;
@@ -124,7 +124,7 @@ static void test_migrate_from_each_version(void **state)
 
     (void)state;
     for (from = 0; from <= db_schema_current(); from++) {
-        struct tmp t;
+        struct tmp t = {"", ""};
         struct db *db = NULL;
         struct db_commune c;
         int version = -1;
@@ -149,7 +149,7 @@ static void test_migrate_from_each_version(void **state)
 
 static void test_newer_refused(void **state)
 {
-    struct tmp t;
+    struct tmp t = {"", ""};
     struct db *db = NULL;
     char sql[64];
 
@@ -168,7 +168,7 @@ static void test_newer_refused(void **state)
 
 static void test_commit_survives_reopen(void **state)
 {
-    struct tmp t;
+    struct tmp t = {"", ""};
     struct db *db = NULL;
     struct db_commune c;
 
