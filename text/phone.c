@@ -136,15 +136,15 @@ static const char *to_national(const char *nat, size_t nlen, char *out)
     if (nlen >= 4 &&
         (memcmp(nat, "1800", 4) == 0 || memcmp(nat, "1900", 4) == 0))
         return WHY_NOT_MOBILE; /* service numbers behind a prefix */
-    if (nlen == NATIONAL_LEN + 1) {
-        for (i = 0; i < ARRAY_SIZE(phone_remap); i++) {
-            if (memcmp(nat, phone_remap[i].old, 3) == 0) {
-                memcpy(out, phone_remap[i].now, 2);
-                memcpy(out + 2, nat + 3, 7);
-                out[NATIONAL_LEN] = '\0';
-                return NULL;
-            }
-        }
+    for (i = 0; nlen >= 3 && i < ARRAY_SIZE(phone_remap); i++) {
+        if (memcmp(nat, phone_remap[i].old, 3) != 0)
+            continue;
+        if (nlen != NATIONAL_LEN + 1)
+            return WHY_LENGTH; /* an old number with a digit too many or few */
+        memcpy(out, phone_remap[i].now, 2);
+        memcpy(out + 2, nat + 3, 7);
+        out[NATIONAL_LEN] = '\0';
+        return NULL;
     }
     if (nlen != NATIONAL_LEN)
         return WHY_LENGTH;
@@ -162,18 +162,21 @@ gw_err phone_normalize(const char *in, size_t len, char out[DT_PHONE_SIZE],
     size_t ndigits = 0, nlen = 0;
     bool plus;
 
-    out[0] = '\0';
+    /* in is only read before out is written, so they may overlap. */
     if (len == 0 || len > PHONE_INPUT_MAX)
-        return fail(why, WHY_NOT_PHONE);
-    reason = collect_digits(in, len, digits, &ndigits, &plus);
+        reason = WHY_NOT_PHONE;
+    else
+        reason = collect_digits(in, len, digits, &ndigits, &plus);
     if (!reason)
         reason = national_part(digits, ndigits, plus, &nat, &nlen);
     if (!reason)
         reason = to_national(nat, nlen, national);
     if (!reason && !is_mobile(national))
         reason = WHY_NOT_MOBILE;
-    if (reason)
+    if (reason) {
+        out[0] = '\0';
         return fail(why, reason);
+    }
     memcpy(out, "+84", 3);
     memcpy(out + 3, national, NATIONAL_LEN + 1);
     return GW_OK;
