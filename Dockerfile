@@ -24,7 +24,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmicrohttpd12 libcurl4 \
       libsqlite3-0 libsodium23 libutf8proc2 libssl3 libjansson4 \
-      ca-certificates sqlite3 \
+      ca-certificates sqlite3 curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /var/lib/diemtua --shell /usr/sbin/nologin \
       diemtua \
@@ -38,6 +38,6 @@ WORKDIR /var/lib/diemtua
 VOLUME /var/lib/diemtua
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s \
-  CMD ["/bin/sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 || exit 1"]
+  CMD ["curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8080/healthz"]
 ENTRYPOINT ["/usr/bin/diemtua"]
 CMD ["serve", "--config", "/etc/diemtua/diemtua.conf"]
