@@ -48,7 +48,7 @@ static void test_level_parse(void **state)
         int want;
     } t[] = {
         {"debug", LOG_DEBUG}, {"INFO", LOG_INFO}, {"warn", LOG_WARN},
-        {"error", LOG_ERROR}, {"", -1},          {"verbose", -1},
+        {"error", LOG_ERROR}, {"", -1},           {"verbose", -1},
         {"info ", -1},
     };
     size_t i;
