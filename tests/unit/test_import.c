@@ -184,7 +184,7 @@ static const struct bad_case bad_cases[] = {
     {IMPORT_MEMBERS, "members_name_long.csv",
      "2: full_name: too long (65 characters, at most 64)"},
     {IMPORT_MEMBERS, "members_many_bad.csv",
-     "3: phone: wrong number of digits\n"
+     "3: phone: not a Vietnamese number\n"
      "4: group_code: unknown group G9\n"
      "5: row: wrong column count (7, expected 8)\n"
      "6: member_code: duplicate code M4 in the file (first on line 2)"},
@@ -471,11 +471,13 @@ static void test_old_numbers(void **state)
     struct db_member m;
 
     (void)state;
-    import_ok(db, IMPORT_MEMBERS, DATA "members_old_numbers.csv", 2);
+    import_ok(db, IMPORT_MEMBERS, DATA "members_old_numbers.csv", 3);
     assert_int_equal(db_member_get(db, "M4", &m), GW_OK);
     assert_string_equal(m.phone, "+84389452317"); /* 0168 -> 038 */
     assert_int_equal(db_member_get(db, "M5", &m), GW_OK);
     assert_string_equal(m.phone, "+84392547108"); /* 0169 -> 039 */
+    assert_int_equal(db_member_get(db, "M6", &m), GW_OK);
+    assert_string_equal(m.phone, "+84834567890"); /* 0123 -> 083 */
     db_close(db);
 }
 
@@ -507,6 +509,8 @@ static void test_demo_files(void **state)
     assert_int_equal(l.interest_due, 275000);
     assert_int_equal(db_member_get(db, "AT01-06", &m), GW_OK);
     assert_string_equal(m.phone, "+84389452317");
+    assert_int_equal(db_member_get(db, "AT02-08", &m), GW_OK);
+    assert_string_equal(m.phone, "+84835603185");
     db_close(db);
 }
 
