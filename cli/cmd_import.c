@@ -30,6 +30,13 @@ static void import_usage(FILE *out)
     for (k = 0; k < IMPORT_KIND_COUNT; k++)
         (void)fprintf(out, "  %-9s %s\n", import_kind_name((enum import_kind)k),
                       import_kind_header((enum import_kind)k));
+    (void)fprintf(out,
+                  "\nsession_day 1-28; seq 1-999; monthly_rate_bp 0-10000;\n"
+                  "role member|leader; reminders, campaigns 0|1;\n"
+                  "status current|overdue|extended|frozen|closed;\n"
+                  "next_principal_on may be empty. Phones in any Vietnamese "
+                  "form (0..., 84...,\n+84..., old 11-digit numbers) are "
+                  "stored as E.164; names are stored NFC.\n");
 }
 
 struct import_args {

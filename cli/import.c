@@ -202,7 +202,11 @@ static gw_err read_rows(struct import_ctx *ctx,
             continue;
         res->rows++;
         if (st == CSV_EBAD)
-            import_report(ctx, "row", "%s", r->why);
+            import_report(ctx,
+                          r->bad_field < def->ncolumns
+                              ? def->columns[r->bad_field]
+                              : "row",
+                          "%s", r->why);
         else if (r->nfields != def->ncolumns)
             import_report(ctx, "row", "wrong column count (%zu, expected %zu)",
                           r->nfields, def->ncolumns);

@@ -5,6 +5,9 @@
 #include "common/csv.h"
 #include "common/banned.h"
 
+#define CSV_STR2(x) #x
+#define CSV_STR(x) CSV_STR2(x)
+
 enum csv_state {
     ST_START,  /* at the start of a field */
     ST_PLAIN,  /* inside an unquoted field */
@@ -67,10 +70,18 @@ static void csv_skip_bom(struct csv_reader *r)
 }
 
 /* Keeps the first reason: the later ones usually follow from it. */
+static void csv_fail_at(struct csv_reader *r, const char *why, size_t field)
+{
+    if (r->why == NULL) {
+        r->why = why;
+        r->bad_field = field;
+    }
+}
+
+/* An error in the field being read. */
 static void csv_fail(struct csv_reader *r, const char *why)
 {
-    if (r->why == NULL)
-        r->why = why;
+    csv_fail_at(r, why, r->nfields);
 }
 
 static void csv_store(struct csv_reader *r, char c)
@@ -78,12 +89,13 @@ static void csv_store(struct csv_reader *r, char c)
     if (r->why)
         return;
     if (r->len - r->field_at >= CSV_FIELD_MAX) {
-        csv_fail(r, "field too long");
+        csv_fail(r,
+                 "field too long (more than " CSV_STR(CSV_FIELD_MAX) " bytes)");
         return;
     }
     /* Cannot happen while raw <= DT_CSV_LINE_MAX; kept as a guard. */
     if (r->len + 1 >= sizeof(r->data)) {
-        csv_fail(r, "line too long");
+        csv_fail_at(r, "line too long", CSV_NO_FIELD);
         return;
     }
     r->data[r->len++] = c;
@@ -94,7 +106,7 @@ static void csv_end_field(struct csv_reader *r)
     if (r->why)
         return;
     if (r->nfields == CSV_FIELDS_MAX) {
-        csv_fail(r, "too many fields");
+        csv_fail_at(r, "too many fields", CSV_NO_FIELD);
         return;
     }
     r->data[r->len] = '\0';
@@ -153,6 +165,7 @@ static void csv_reset(struct csv_reader *r)
     r->nfields = 0;
     r->line = r->next_line;
     r->why = NULL;
+    r->bad_field = CSV_NO_FIELD;
     r->raw = 0;
     r->len = 0;
     r->field_at = 0;
@@ -191,7 +204,7 @@ enum csv_status csv_next(struct csv_reader *r)
         if (c == '\n')
             r->next_line++;
         if (++r->raw > DT_CSV_LINE_MAX)
-            csv_fail(r, "line too long");
+            csv_fail_at(r, "line too long", CSV_NO_FIELD);
         st = csv_step(r, st, c);
     }
     return r->why ? CSV_EBAD : CSV_RECORD;

@@ -40,6 +40,8 @@
 #define CSV_FIELD_MAX 1024
 /* Input is read in chunks of this size. */
 #define CSV_CHUNK 4096
+/* bad_field when an error is about the record as a whole. */
+#define CSV_NO_FIELD ((size_t)-1)
 
 enum csv_status {
     CSV_RECORD, /* fields/nfields hold the record */
@@ -56,8 +58,11 @@ struct csv_reader {
     size_t nfields;
     /* The physical line (1-based) the current record starts on. */
     size_t line;
-    /* Static English text for CSV_EBAD. */
+    /* Static English text for CSV_EBAD, and the 0-based index of the
+     * field it concerns (CSV_NO_FIELD when it is the whole record: a line
+     * too long, too many fields). */
     const char *why;
+    size_t bad_field;
 
     /* Private. */
     FILE *fp;

@@ -31,7 +31,10 @@ static void render(const char *in, size_t len, struct buf *out)
         assert_int_not_equal(st, CSV_EIO);
         buf_appendf(out, "%zu", r.line);
         if (st == CSV_EBAD) {
-            buf_appendf(out, "!%s ", r.why);
+            buf_appendf(out, "!%s", r.why);
+            if (r.bad_field != CSV_NO_FIELD)
+                buf_appendf(out, "@%zu", r.bad_field);
+            buf_putc(out, ' ');
             continue;
         }
         if (csv_blank(&r)) {
@@ -88,15 +91,15 @@ static const struct csv_case cases[] = {
     {"blank lines", "a\n\nb\n\n\n", 0, "1[a] 2_ 3[b] 4_ 5_ "},
     {"spaces kept", " a , b \n", 0, "1[ a ][ b ] "},
     {"NUL byte kept", "a\0b,c\n", 6, "1[a\\x00b][c] "},
-    {"unterminated quote", "a,\"bc\nd\n", 0, "1!unterminated quoted field "},
+    {"unterminated quote", "a,\"bc\nd\n", 0, "1!unterminated quoted field@1 "},
     {"unterminated quote after good", "x\n\"a\n", 0,
-     "1[x] 2!unterminated quoted field "},
+     "1[x] 2!unterminated quoted field@0 "},
     {"text after closing quote", "\"a\"b,c\nx\n", 0,
-     "1!text after a closing quote 2[x] "},
+     "1!text after a closing quote@0 2[x] "},
     {"quote in unquoted field", "a\"b,c\nx\n", 0,
-     "1!quote inside an unquoted field 2[x] "},
+     "1!quote inside an unquoted field@0 2[x] "},
     {"line numbers after a bad record", "\"a\"x\n\"p\nq\"\nz\n", 0,
-     "1!text after a closing quote 2[p\\x0aq] 4[z] "},
+     "1!text after a closing quote@0 2[p\\x0aq] 4[z] "},
 };
 
 static void test_table(void **state)
@@ -150,13 +153,15 @@ static void test_field_limit(void **state)
     buf_reset(&in);
     fill(&in, 'x', CSV_FIELD_MAX + 1, "\nok\n");
     render_buf(&in, &out);
-    assert_string_equal(buf_cstr(&out), "1!field too long 2[ok] ");
+    assert_string_equal(buf_cstr(&out),
+                        "1!field too long (more than 1024 bytes)@0 2[ok] ");
     /* Quoted, with an embedded newline: the next record's line is right. */
     buf_reset(&in);
     buf_puts(&in, "\"\n");
     fill(&in, 'x', CSV_FIELD_MAX, "\"\nok\n");
     render_buf(&in, &out);
-    assert_string_equal(buf_cstr(&out), "1!field too long 3[ok] ");
+    assert_string_equal(buf_cstr(&out),
+                        "1!field too long (more than 1024 bytes)@0 3[ok] ");
     buf_release(&in);
     buf_release(&out);
 }

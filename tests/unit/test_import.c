@@ -142,7 +142,7 @@ static const struct bad_case bad_cases[] = {
      "3: row: wrong column count (3, expected 4)\n"
      "4: row: wrong column count (5, expected 4)"},
     {IMPORT_GROUPS, "groups_unterminated.csv",
-     "3: row: unterminated quoted field"},
+     "3: group_name: unterminated quoted field"},
     {IMPORT_GROUPS, "groups_unknown_commune.csv",
      "3: commune_code: unknown commune C9"},
     {IMPORT_COMMUNES, "communes_bad_phone.csv",
@@ -181,6 +181,9 @@ static const struct bad_case bad_cases[] = {
     {IMPORT_MEMBERS, "members_bad_utf8.csv",
      "2: full_name: bad UTF-8\n"
      "3: full_name: bad UTF-8"},
+    {IMPORT_MEMBERS, "members_control.csv", "2: full_name: control character"},
+    {IMPORT_MEMBERS, "members_field_too_long.csv",
+     "2: full_name: field too long (more than 1024 bytes)"},
     {IMPORT_MEMBERS, "members_name_long.csv",
      "2: full_name: too long (65 characters, at most 64)"},
     {IMPORT_MEMBERS, "members_many_bad.csv",
@@ -416,6 +419,24 @@ static void test_idempotent(void **state)
     db_close(db);
 }
 
+/* Later rows see earlier ones: a seq or a phone freed by an update
+ * earlier in the same file can be taken by a later row. */
+static void test_reuse_freed_in_file(void **state)
+{
+    struct db *db = base_db();
+    struct db_member m;
+
+    (void)state;
+    import_ok(db, IMPORT_MEMBERS, DATA "members_reuse_freed.csv", 4);
+    assert_int_equal(db_member_get(db, "M1", &m), GW_OK);
+    assert_int_equal(m.seq, 5);
+    assert_int_equal(db_member_get(db, "M4", &m), GW_OK);
+    assert_int_equal(m.seq, 1);
+    assert_int_equal(db_member_get(db, "M5", &m), GW_OK);
+    assert_string_equal(m.phone, "+84912000002");
+    db_close(db);
+}
+
 static void test_bom_crlf_blank_lines(void **state)
 {
     struct db *db = base_db();
@@ -606,6 +627,7 @@ int main(void)
         cmocka_unit_test(test_loans_ok),
         cmocka_unit_test(test_savings_postings_ok),
         cmocka_unit_test(test_idempotent),
+        cmocka_unit_test(test_reuse_freed_in_file),
         cmocka_unit_test(test_bom_crlf_blank_lines),
         cmocka_unit_test(test_nfd_stored_nfc),
         cmocka_unit_test(test_name_and_code_limits),
