@@ -8,7 +8,7 @@
  * error can name the column.
  *
  * Nothing is allocated: the reader holds the current record in a fixed
- * array (DT_CSV_LINE_MAX), so one struct csv_reader is about 5 KB. A record
+ * array (DT_CSV_LINE_MAX), so one struct csv_reader is about 9 KB. A record
  * longer than DT_CSV_LINE_MAX bytes, a field longer than CSV_FIELD_MAX, or
  * more than CSV_FIELDS_MAX fields is reported as a bad record and skipped
  * up to its end, so the records after it are still read correctly.
