@@ -19,6 +19,20 @@
 
 #define CFG_STR_SIZE 512
 
+/* Service messages (reminders, statements) go out only inside these
+ * windows of Vietnam local time; receipts and replies are not held. */
+#define CFG_WINDOWS_MAX 4
+
+struct cfg_window {
+    unsigned from; /* minute of the day, 0..1439 */
+    unsigned to;   /* minute of the day, from < to <= 1440 (24:00) */
+};
+
+struct cfg_windows {
+    unsigned n; /* 1..CFG_WINDOWS_MAX, sorted, not overlapping */
+    struct cfg_window w[CFG_WINDOWS_MAX];
+};
+
 /* One aggregator's settings; which keys apply depends on the provider. */
 struct cfg_provider {
     bool enabled;                 /* section present in the file */
@@ -32,6 +46,7 @@ struct cfg_provider {
     char sender[CFG_STR_SIZE];    /* from / Brandname / short code */
     char dlr_url[CFG_STR_SIZE];   /* our public base URL for DLRs */
     unsigned sms_type;            /* eSMS SmsType (2 = customer care) */
+    unsigned line;                /* line of the [section] header, 0 if absent */
 };
 
 struct dt_config {
@@ -73,6 +88,7 @@ struct dt_config {
 
     /* [reminders] */
     unsigned remind_days_before;
+    struct cfg_windows service_hours; /* when reminders may go out */
 
     /* [ussd] */
     unsigned ussd_session_timeout; /* seconds */
@@ -84,8 +100,15 @@ struct dt_config {
 };
 
 /* Fills cfg with every default, then reads path over it. On any error
- * writes "path:line: key: reason" into err[errsize] and returns
- * GW_EINVAL (GW_EIO if the file cannot be read). */
+ * writes "path:line: key: reason" into err[errsize] (a line-level problem
+ * has no key: "path:line: reason") and returns GW_EINVAL; a file that
+ * cannot be read gives GW_EIO and "path: cannot read: <strerror>".
+ * After reading, cross-checks: a provider section must hold a token, the
+ * [outbound] provider (unless "log") must have its section with a
+ * send_url and its credentials, backoff_initial <= backoff_max.
+ * Syntax: [section], key = value, '#' or ';' comments at the start of a
+ * line, optional double quotes around a value, ${NAME} for the value of
+ * environment variable NAME. cfg is the caller's; nothing is allocated. */
 gw_err config_load(const char *path, struct dt_config *cfg, char *err,
                    size_t errsize);
 
