@@ -17,7 +17,7 @@ SAN ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS = libmicrohttpd libcurl sqlite3 libsodium libutf8proc
+PKGS = libmicrohttpd libcurl sqlite3 libsodium libutf8proc libcrypto jansson
 # Evaluated when used, so `make test` can install packages first.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread

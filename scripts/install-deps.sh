@@ -8,7 +8,8 @@
 set -eu
 
 pkgs="build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev
-libsqlite3-dev libsodium-dev libutf8proc-dev libcmocka-dev sqlite3 curl
+libsqlite3-dev libsodium-dev libutf8proc-dev libcmocka-dev libssl-dev
+libjansson-dev sqlite3 curl
 ca-certificates cppcheck clang-format"
 for arg in "$@"; do
     case "$arg" in
