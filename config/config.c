@@ -63,8 +63,7 @@ static const struct cfg_key keys[] = {
      "512", NULL},
     {"server", "connection_timeout", CFG_UINT, F(connection_timeout), 1, 3600,
      "10", NULL},
-    {"server", "max_body", CFG_SIZE, F(max_body), 1024, 16777216, "8192",
-     NULL},
+    {"server", "max_body", CFG_SIZE, F(max_body), 1024, 16777216, "8192", NULL},
     {"database", "path", CFG_STRING, F(db_path), 1, S(CFG_STR_SIZE - 1),
      "diemtua.db", NULL},
     {"log", "level", CFG_ENUM, F(log_level), 0, 0, "info", levels},
@@ -145,8 +144,8 @@ static const struct cfg_key keys[] = {
 #define NKEYS ARRAY_SIZE(keys)
 
 static const char *const sections[] = {
-    "server", "database", "log",       "outbound", "limits", "security",
-    "messages", "reminders", "ussd",   "kannel",   "esms",   "africastalking"};
+    "server",   "database",  "log",  "outbound", "limits", "security",
+    "messages", "reminders", "ussd", "kannel",   "esms",   "africastalking"};
 
 #define NSECTIONS ARRAY_SIZE(sections)
 
@@ -249,8 +248,7 @@ static bool set_size(const struct cfg_key *k, struct strv v, void *dst,
     }
     if (err || (double)(n * mult) < k->min || (double)(n * mult) > k->max) {
         (void)snprintf(why, CFG_WHY_SIZE,
-                       "must be between %.15g and %.15g bytes", k->min,
-                       k->max);
+                       "must be between %.15g and %.15g bytes", k->min, k->max);
         return false;
     }
     *(size_t *)dst = (size_t)(n * mult);
@@ -326,8 +324,8 @@ static bool parse_hhmm(struct strv s, unsigned *out)
 {
     unsigned h, m;
 
-    if (s.len != 5 || !is_digit(s.p[0]) || !is_digit(s.p[1]) ||
-        s.p[2] != ':' || !is_digit(s.p[3]) || !is_digit(s.p[4]))
+    if (s.len != 5 || !is_digit(s.p[0]) || !is_digit(s.p[1]) || s.p[2] != ':' ||
+        !is_digit(s.p[3]) || !is_digit(s.p[4]))
         return false;
     h = (unsigned)(s.p[0] - '0') * 10 + (unsigned)(s.p[1] - '0');
     m = (unsigned)(s.p[3] - '0') * 10 + (unsigned)(s.p[4] - '0');
@@ -391,10 +389,9 @@ static bool check_text(const struct cfg_key *k, struct strv v, char *why)
             (void)snprintf(why, CFG_WHY_SIZE, "must be plain ASCII");
             return false;
         }
-        if (k->type == CFG_TOKEN && !((c >= 'a' && c <= 'z') ||
-                                      (c >= 'A' && c <= 'Z') ||
-                                      is_digit((char)c) ||
-                                      (c && strchr("._~-", c)))) {
+        if (k->type == CFG_TOKEN &&
+            !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              is_digit((char)c) || (c && strchr("._~-", c)))) {
             (void)snprintf(why, CFG_WHY_SIZE,
                            "may hold only letters, digits and . _ ~ -");
             return false;
@@ -403,8 +400,7 @@ static bool check_text(const struct cfg_key *k, struct strv v, char *why)
     if (k->type == CFG_URL && v.len > 0 &&
         !strv_starts_with_nocase(v, "http://") &&
         !strv_starts_with_nocase(v, "https://")) {
-        (void)snprintf(why, CFG_WHY_SIZE,
-                       "must be an http:// or https:// URL");
+        (void)snprintf(why, CFG_WHY_SIZE, "must be an http:// or https:// URL");
         return false;
     }
     return true;
@@ -531,10 +527,32 @@ static int find_key_cstr(const char *section, const char *name)
     return find_key(section, strv_from_cstr(name));
 }
 
-static struct cfg_provider *provider_of(struct dt_config *cfg,
-                                        const char *name)
+static const struct {
+    const char *name;
+    size_t offset;
+} provider_sections[] = {
+    {"kannel", offsetof(struct dt_config, kannel)},
+    {"esms", offsetof(struct dt_config, esms)},
+    {"africastalking", offsetof(struct dt_config, africastalking)},
+};
+
+/* Offset of the named provider's struct in dt_config, or 0 (never a
+ * provider's offset: [server] fields come first) for other names. */
+static size_t provider_offset(const char *name)
 {
-    return (struct cfg_provider *)config_provider(cfg, name);
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(provider_sections); i++)
+        if (strcmp(name, provider_sections[i].name) == 0)
+            return provider_sections[i].offset;
+    return 0;
+}
+
+static struct cfg_provider *provider_of(struct dt_config *cfg, const char *name)
+{
+    size_t off = provider_offset(name);
+
+    return off ? (struct cfg_provider *)(void *)((char *)cfg + off) : NULL;
 }
 
 static gw_err parse_section(struct cfg_parse *p, struct strv s)
@@ -707,15 +725,17 @@ static gw_err check_outbound(struct cfg_parse *p)
     if (pr == NULL || !pr->enabled)
         return cfg_fail(p, p->key_line[find_key_cstr("outbound", "provider")],
                         "provider", "no [%s] section", p->cfg->provider);
-    (void)snprintf(why, sizeof(why), "required in [%s] when it is the "
-                   "[outbound] provider", p->cfg->provider);
+    (void)snprintf(why, sizeof(why),
+                   "required in [%s] when it is the "
+                   "[outbound] provider",
+                   p->cfg->provider);
     err = need_key(p, p->cfg->provider, "send_url", pr->line, why);
     for (i = 0; err == GW_OK && i < ARRAY_SIZE(needs); i++) {
         if (strcmp(needs[i].provider, p->cfg->provider) != 0)
             continue;
         for (j = 0; err == GW_OK && needs[i].keys[j]; j++)
-            err = need_key(p, p->cfg->provider, needs[i].keys[j], pr->line,
-                           why);
+            err =
+                need_key(p, p->cfg->provider, needs[i].keys[j], pr->line, why);
     }
     return err;
 }
@@ -737,8 +757,8 @@ static gw_err cross_check(struct cfg_parse *p)
     if (err)
         return err;
     if (p->cfg->backoff_initial > p->cfg->backoff_max) {
-        unsigned line = p->key_line[find_key_cstr("outbound",
-                                                  "backoff_initial")];
+        unsigned line =
+            p->key_line[find_key_cstr("outbound", "backoff_initial")];
 
         if (line == 0)
             line = p->key_line[find_key_cstr("outbound", "backoff_max")];
@@ -773,8 +793,8 @@ static gw_err read_file(const char *path, struct buf *b, char *err,
     }
     (void)fclose(f);
     if (b->err) {
-        (void)snprintf(err, errsize, "%s: file too large (over %d bytes)",
-                       path, CFG_FILE_MAX);
+        (void)snprintf(err, errsize, "%s: file too large (over %d bytes)", path,
+                       CFG_FILE_MAX);
         return GW_EINVAL;
     }
     return GW_OK;
@@ -822,11 +842,18 @@ out:
 const struct cfg_provider *config_provider(const struct dt_config *cfg,
                                            const char *name)
 {
-    if (strcmp(name, "kannel") == 0)
-        return &cfg->kannel;
-    if (strcmp(name, "esms") == 0)
-        return &cfg->esms;
-    if (strcmp(name, "africastalking") == 0)
-        return &cfg->africastalking;
-    return NULL;
+    size_t off = provider_offset(name);
+
+    return off ? (const struct cfg_provider *)(const void *)((const char *)cfg +
+                                                             off)
+               : NULL;
+}
+
+bool config_key_at(size_t i, const char **section, const char **key)
+{
+    if (i >= NKEYS)
+        return false;
+    *section = keys[i].section;
+    *key = keys[i].key;
+    return true;
 }

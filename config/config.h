@@ -35,44 +35,44 @@ struct cfg_windows {
 
 /* One aggregator's settings; which keys apply depends on the provider. */
 struct cfg_provider {
-    bool enabled;                 /* section present in the file */
-    char token[CFG_STR_SIZE];     /* callback secret: ?token= in our URL */
-    char send_url[CFG_STR_SIZE];  /* their send API */
-    char username[CFG_STR_SIZE];  /* kannel sendsms user, AT username */
-    char password[CFG_STR_SIZE];  /* kannel sendsms password */
-    char api_key[CFG_STR_SIZE];   /* eSMS ApiKey, AT apiKey header */
-    char secret_key[CFG_STR_SIZE];/* eSMS SecretKey */
-    char private_key[CFG_STR_SIZE];/* eSMS key for the MO `sign` */
-    char sender[CFG_STR_SIZE];    /* from / Brandname / short code */
-    char dlr_url[CFG_STR_SIZE];   /* our public base URL for DLRs */
-    unsigned sms_type;            /* eSMS SmsType (2 = customer care) */
-    unsigned line;                /* line of the [section] header, 0 if absent */
+    bool enabled;                   /* section present in the file */
+    char token[CFG_STR_SIZE];       /* callback secret: ?token= in our URL */
+    char send_url[CFG_STR_SIZE];    /* their send API */
+    char username[CFG_STR_SIZE];    /* kannel sendsms user, AT username */
+    char password[CFG_STR_SIZE];    /* kannel sendsms password */
+    char api_key[CFG_STR_SIZE];     /* eSMS ApiKey, AT apiKey header */
+    char secret_key[CFG_STR_SIZE];  /* eSMS SecretKey */
+    char private_key[CFG_STR_SIZE]; /* eSMS key for the MO `sign` */
+    char sender[CFG_STR_SIZE];      /* from / Brandname / short code */
+    char dlr_url[CFG_STR_SIZE];     /* our public base URL for DLRs */
+    unsigned sms_type;              /* eSMS SmsType (2 = customer care) */
+    unsigned line; /* line of the [section] header, 0 if absent */
 };
 
 struct dt_config {
     /* [server] */
-    char bind[64];                /* address to listen on */
+    char bind[64]; /* address to listen on */
     unsigned port;
-    unsigned threads;             /* libmicrohttpd thread pool size */
+    unsigned threads; /* libmicrohttpd thread pool size */
     unsigned connection_limit;
-    unsigned connection_timeout;  /* seconds idle before a close */
-    size_t max_body;              /* bytes; larger requests get 413 */
+    unsigned connection_timeout; /* seconds idle before a close */
+    size_t max_body;             /* bytes; larger requests get 413 */
 
     /* [database] */
     char db_path[CFG_STR_SIZE];
 
     /* [log] */
-    int log_level;                /* enum log_level */
+    int log_level; /* enum log_level */
 
     /* [outbound] */
-    char provider[32];            /* log | kannel | esms | africastalking */
-    double send_rate;             /* messages a second, at most */
-    unsigned max_attempts;        /* then FAILED */
-    unsigned backoff_initial;     /* seconds before the first retry */
-    unsigned backoff_max;         /* cap on the delay between retries */
+    char provider[32];        /* log | kannel | esms | africastalking */
+    double send_rate;         /* messages a second, at most */
+    unsigned max_attempts;    /* then FAILED */
+    unsigned backoff_initial; /* seconds before the first retry */
+    unsigned backoff_max;     /* cap on the delay between retries */
     unsigned connect_timeout_ms;
     unsigned request_timeout_ms;
-    char ca_file[CFG_STR_SIZE];   /* extra CA bundle (tests); "" = system */
+    char ca_file[CFG_STR_SIZE]; /* extra CA bundle (tests); "" = system */
 
     /* [limits] */
     unsigned per_number_per_hour; /* inbound SMS a number may send */
@@ -118,5 +118,10 @@ void config_defaults(struct dt_config *cfg);
 /* The settings of the named provider, or NULL for an unknown name. */
 const struct cfg_provider *config_provider(const struct dt_config *cfg,
                                            const char *name);
+
+/* The i-th row of the key table: its section and key name (static
+ * strings). false when i is past the end. Lets tests check that the
+ * example file documents every key. */
+bool config_key_at(size_t i, const char **section, const char **key);
 
 #endif
