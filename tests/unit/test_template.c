@@ -12,6 +12,7 @@
 
 #include "common/dt_limits.h"
 #include "common/util.h"
+#include "config/config.h"
 #include "handlers/template.h"
 #include "text/gsm7.h"
 #include "text/money.h"
@@ -555,6 +556,25 @@ static void test_render_errors(void **state)
     templates_release(t);
 }
 
+/* What config accepts for brand and hotline, the templates accept too,
+ * and the demo configuration names a loadable template file. */
+static void test_config_agrees(void **state)
+{
+    struct dt_config cfg;
+    struct templates t;
+    char err[512];
+
+    (void)state;
+    if (config_load("config/demo.conf", &cfg, err, sizeof(err)))
+        fail_msg("%s", err);
+    if (templates_load(cfg.templates, &t, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(templates_set_brand(&t, cfg.brand, cfg.hotline), GW_OK);
+    assert_int_equal(templates_set_brand(&t, "12345678", "123456789012"),
+                     GW_OK);
+    templates_release(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -565,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_abbrev_name),
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_render_errors),
+        cmocka_unit_test(test_config_agrees),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
