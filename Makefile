@@ -157,3 +157,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/cli/main.d $(SUPPORT_OBJ:.o=.d) \
          $(TEST_SRC:%.c=$(BUILD)/%.d)
+-include fuzz.mk

@@ -78,10 +78,12 @@ static void csv_fail_at(struct csv_reader *r, const char *why, size_t field)
     }
 }
 
-/* An error in the field being read. */
+/* An error in the field being read. Past the last field slot the record
+ * is already too wide, so the error is about the record (fuzz_csv). */
 static void csv_fail(struct csv_reader *r, const char *why)
 {
-    csv_fail_at(r, why, r->nfields);
+    csv_fail_at(r, why,
+                r->nfields < CSV_FIELDS_MAX ? r->nfields : CSV_NO_FIELD);
 }
 
 static void csv_store(struct csv_reader *r, char c)

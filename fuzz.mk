@@ -1,0 +1,72 @@
+# fuzz.mk - fuzzing, hardening checks, clang-tidy and valgrind
+#
+# Included by the Makefile (it supplies LIB_SRC, WARN, CPPFLAGS, PKG_*).
+#
+#   make fuzz          build every tests/fuzz/fuzz_*.c into build-fuzz/
+#   make fuzz-smoke    run each target FUZZ_TIME seconds (default 20) from
+#                      its committed seed corpus; any crash fails
+#   make fuzz-long     the same with FUZZ_TIME=300 (docs/RELIABILITY.md)
+#   make hardening     readelf checks of the release binary's flags
+#   make tidy          clang-tidy with .clang-tidy over the tree
+#   make valgrind      the integration tests under valgrind memcheck
+
+FUZZ_BUILD = build-fuzz
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 20
+# -fsanitize=fuzzer-no-link instruments the library; only the target
+# binaries link libFuzzer's main.
+FUZZ_OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+           -fno-sanitize-recover=undefined
+# -Werror stays with the gcc build: a clang-only warning in code under
+# construction must not stop the fuzzers from building.
+FUZZ_CFLAGS = $(filter-out -Werror,$(WARN)) $(FUZZ_OPT) $(PKG_CFLAGS)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_LIB = $(FUZZ_BUILD)/libdiemtua-fuzz.a
+
+.PHONY: fuzz fuzz-smoke fuzz-long hardening tidy valgrind
+
+fuzz: deps
+	@tests/fuzz/deps.sh
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(say) "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	    -MMD -MP -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(say) "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	$(say) "  LD      $@"
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	    $(FUZZ_LIB) $(PKG_LIBS)
+
+fuzz-smoke: fuzz
+	@tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BIN)
+
+fuzz-long: fuzz
+	@tests/fuzz/run.sh 300 $(FUZZ_BIN)
+
+hardening: $(BIN)
+	@scripts/check-hardening.sh $(BIN)
+
+# Every module and test source; compile flags come from the same
+# variables as the real build (gcc-only warnings dropped for clang).
+TIDY_SRC = $(wildcard $(addsuffix /*.c,$(MODULES)) tests/*/*.c)
+tidy: deps
+	@clang-tidy --quiet $(TIDY_SRC) -- $(CPPFLAGS) -std=c11 \
+	    $(PKG_CFLAGS) $(CMOCKA_CFLAGS) && echo "tidy ok"
+
+VALGRIND_TESTS = $(wildcard tests/integration/test_*.c)
+VALGRIND_BIN = $(VALGRIND_TESTS:%.c=$(BUILD)/%)
+valgrind: deps $(BIN) $(VALGRIND_BIN)
+	@tests/fuzz/valgrind.sh $(VALGRIND_BIN)
+
+-include $(FUZZ_LIB_OBJ:.o=.d) \
+         $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/obj/%.d)
