@@ -12,13 +12,8 @@
 #include "common/util.h"
 #include "db/db_member.h"
 #include "handlers/handler.h"
-#include "handlers/template.h"
 #include "text/date.h"
-#include "text/money.h"
 #include "common/banned.h"
-
-/* A formatted amount: "99.999.999.999" at most (DT_MONEY_MAX). */
-#define AMOUNT_SIZE 32
 
 /* The commune's next session on or after today: this month's session day
  * if it has not passed, else next month's (session_day is 1..28, valid in
@@ -37,27 +32,9 @@ static struct dt_date next_session(const struct dt_date *today, int day)
     return d;
 }
 
-static void session_dm(const struct handler_call *call, char *out,
-                       size_t size)
+static struct dt_date session_of(const struct handler_call *call)
 {
-    struct dt_date d = next_session(&call->in->today, call->who->session_day);
-
-    date_format_dm(&d, out, size);
-}
-
-static void amount(int64_t v, char out[AMOUNT_SIZE])
-{
-    (void)money_format(v, out, AMOUNT_SIZE);
-}
-
-/* "2026-11-17" from the store as "17/11/2026"; "" stays "". */
-static void iso_to_dmy(const char *iso, char *out, size_t size)
-{
-    struct dt_date d;
-
-    out[0] = '\0';
-    if (iso[0] && date_parse_iso(strv_from_cstr(iso), &d) == GW_OK)
-        date_format_dmy(&d, out, size);
+    return next_session(&call->in->today, call->who->session_day);
 }
 
 /* ---- SD / BAL ---- */
@@ -91,7 +68,7 @@ static gw_err balance_read(const struct handler_call *call, struct balance *b)
 /* Which text: one loan shows its programme, several show the count and
  * totals (so that any number of loans fits one SMS), none shows savings;
  * each with or without the pending amount. */
-static int balance_msg(const struct balance *b)
+static enum msg_id balance_msg(const struct balance *b)
 {
     bool pend = b->pending > 0;
 
@@ -104,30 +81,24 @@ static int balance_msg(const struct balance *b)
 
 gw_err handler_balance(const struct handler_call *call)
 {
-    char outstanding[AMOUNT_SIZE], interest[AMOUNT_SIZE];
-    char savings[AMOUNT_SIZE], pending[AMOUNT_SIZE];
-    char count[16], session[DT_DATE_SIZE];
     struct balance b;
     gw_err err;
 
     err = balance_read(call, &b);
     if (err)
         return err;
-    amount(b.totals.outstanding, outstanding);
-    amount(b.totals.interest_due, interest);
-    amount(b.savings, savings);
-    amount(b.pending, pending);
-    (void)snprintf(count, sizeof(count), "%d", b.totals.count);
-    session_dm(call, session, sizeof(session));
     {
-        const struct handler_field f[] = {
-            {"program", b.top.program}, {"count", count},
-            {"outstanding", outstanding}, {"session", session},
-            {"interest", interest}, {"savings", savings},
-            {"pending", pending},
+        const struct tpl_arg a[] = {
+            TPL_STR("program", b.top.program),
+            TPL_INT("count", b.totals.count),
+            TPL_INT("outstanding", b.totals.outstanding),
+            TPL_DATE("session", session_of(call)),
+            TPL_INT("interest", b.totals.interest_due),
+            TPL_INT("savings", b.savings),
+            TPL_INT("pending", b.pending),
         };
 
-        return handler_say(call, balance_msg(&b), f, ARRAY_SIZE(f));
+        return handler_say(call, balance_msg(&b), a, ARRAY_SIZE(a));
     }
 }
 
@@ -135,7 +106,6 @@ gw_err handler_balance(const struct handler_call *call)
 
 gw_err handler_savings(const struct handler_call *call)
 {
-    char savings[AMOUNT_SIZE], pending[AMOUNT_SIZE];
     struct db_pending p;
     int64_t balance;
     gw_err err;
@@ -145,16 +115,14 @@ gw_err handler_savings(const struct handler_call *call)
         err = db_member_pending(call->db, call->who->id, &p);
     if (err)
         return err;
-    amount(balance, savings);
-    amount(p.savings, pending);
     {
-        const struct handler_field f[] = {
-            {"savings", savings},
-            {"pending", pending},
+        const struct tpl_arg a[] = {
+            TPL_INT("savings", balance),
+            TPL_INT("pending", p.savings),
         };
 
-        return handler_say(call, p.savings > 0 ? MSG_TK_PEND : MSG_TK, f,
-                           ARRAY_SIZE(f));
+        return handler_say(call, p.savings > 0 ? MSG_TK_PEND : MSG_TK, a,
+                           ARRAY_SIZE(a));
     }
 }
 
@@ -162,10 +130,10 @@ gw_err handler_savings(const struct handler_call *call)
 
 gw_err handler_due(const struct handler_call *call)
 {
-    char interest[AMOUNT_SIZE], principal[AMOUNT_SIZE], overdue[AMOUNT_SIZE];
-    char session[DT_DATE_SIZE], pdate[DT_DATE_SIZE];
     struct db_loan_totals t;
-    int msg;
+    struct dt_date pdate = {0, 0, 0};
+    bool has_pdate;
+    enum msg_id msg;
     gw_err err;
 
     err = db_member_loan_totals(call->db, call->who->id, &t);
@@ -173,23 +141,24 @@ gw_err handler_due(const struct handler_call *call)
         return err;
     if (t.count == 0)
         return handler_say(call, MSG_LAI_NOLOAN, NULL, 0);
-    amount(t.interest_due, interest);
-    amount(t.next_principal_amount, principal);
-    amount(t.overdue, overdue);
-    session_dm(call, session, sizeof(session));
-    iso_to_dmy(t.next_principal_on, pdate, sizeof(pdate));
+    has_pdate = t.next_principal_on[0] &&
+                date_parse_iso(strv_from_cstr(t.next_principal_on), &pdate) ==
+                    GW_OK;
     if (t.overdue > 0)
-        msg = pdate[0] ? MSG_LAI_OVERDUE : MSG_LAI_NOPRIN_OVERDUE;
+        msg = has_pdate ? MSG_LAI_OVERDUE : MSG_LAI_NOPRIN_OVERDUE;
     else
-        msg = pdate[0] ? MSG_LAI : MSG_LAI_NOPRIN;
+        msg = has_pdate ? MSG_LAI : MSG_LAI_NOPRIN;
     {
-        const struct handler_field f[] = {
-            {"session", session}, {"interest", interest},
-            {"pdate", pdate},     {"principal", principal},
-            {"overdue", overdue},
+        const struct tpl_arg a[] = {
+            TPL_DATE("session", session_of(call)),
+            TPL_INT("interest", t.interest_due),
+            TPL_DATE("pdate", pdate),
+            TPL_INT("principal", t.next_principal_amount),
+            TPL_INT("overdue", t.overdue),
         };
 
-        return handler_say(call, msg, f, ARRAY_SIZE(f));
+        /* pdate is only in the texts that have one. */
+        return handler_say(call, msg, a, ARRAY_SIZE(a));
     }
 }
 
@@ -198,11 +167,11 @@ gw_err handler_due(const struct handler_call *call)
 #define HISTORY_ITEMS 3
 
 /* The state as the member reads it: a short text of its own. */
-static int state_msg(const char *state)
+static enum msg_id state_msg(const char *state)
 {
     static const struct {
         const char *state;
-        int msg;
+        enum msg_id msg;
     } t[] = {
         {"RECORDED", MSG_ST_RECORDED}, {"CONFIRMED", MSG_ST_CONFIRMED},
         {"DISPUTED", MSG_ST_DISPUTED}, {"VOIDED", MSG_ST_VOIDED},
@@ -213,13 +182,12 @@ static int state_msg(const char *state)
     for (i = 0; i < ARRAY_SIZE(t); i++)
         if (strcmp(state, t[i].state) == 0)
             return t[i].msg;
-    return MSG_ST_RECORDED;
+    return MSG_ST_RECORDED; /* the schema's CHECK allows no other */
 }
 
 struct history_item {
-    char code[DT_CODE_SIZE];
-    char date[DT_DATE_SIZE];
-    char amount[AMOUNT_SIZE];
+    struct dt_date dm;
+    int64_t amount;
     char state[DT_SMS_MAX + 1];
 };
 
@@ -227,43 +195,45 @@ static gw_err history_item(const struct handler_call *call,
                            const struct db_collection_brief *c,
                            struct history_item *it)
 {
-    struct dt_date d;
+    gw_err err;
 
-    memcpy(it->code, c->receipt_code, sizeof(it->code));
-    it->date[0] = '\0';
-    if (date_parse_iso(strv_from_cstr(c->session_on), &d) == GW_OK)
-        date_format_dm(&d, it->date, sizeof(it->date));
-    amount(c->interest + c->savings + c->principal, it->amount);
+    err = date_parse_iso(strv_from_cstr(c->session_on), &it->dm);
+    if (err)
+        return GW_EDB; /* the store holds only valid dates */
+    it->amount = c->interest + c->savings + c->principal;
     return template_render(call->ctx->tpl, state_msg(c->state), NULL, 0,
                            it->state, sizeof(it->state));
 }
 
 gw_err handler_history(const struct handler_call *call)
 {
-    static const int msgs[] = {MSG_LS_NONE, MSG_LS_1, MSG_LS_2, MSG_LS_3};
+    static const enum msg_id msgs[] = {MSG_LS_NONE, MSG_LS_1, MSG_LS_2,
+                                       MSG_LS_3};
     static const char *const names[HISTORY_ITEMS][4] = {
-        {"code1", "date1", "amount1", "state1"},
-        {"code2", "date2", "amount2", "state2"},
-        {"code3", "date3", "amount3", "state3"},
+        {"dm1", "code1", "amount1", "state1"},
+        {"dm2", "code2", "amount2", "state2"},
+        {"dm3", "code3", "amount3", "state3"},
     };
     struct db_collection_brief c[HISTORY_ITEMS];
     struct history_item it[HISTORY_ITEMS];
-    struct handler_field f[HISTORY_ITEMS * 4];
+    struct tpl_arg a[HISTORY_ITEMS * 4];
     size_t n = 0, i;
     gw_err err;
 
     err = db_member_collections(call->db, call->who->id, c, HISTORY_ITEMS,
                                 &n);
     for (i = 0; i < n && !err; i++) {
+        struct tpl_arg *p = &a[i * 4];
+
         err = history_item(call, &c[i], &it[i]);
-        f[i * 4] = (struct handler_field){names[i][0], it[i].code};
-        f[i * 4 + 1] = (struct handler_field){names[i][1], it[i].date};
-        f[i * 4 + 2] = (struct handler_field){names[i][2], it[i].amount};
-        f[i * 4 + 3] = (struct handler_field){names[i][3], it[i].state};
+        p[0] = (struct tpl_arg)TPL_DATE(names[i][0], it[i].dm);
+        p[1] = (struct tpl_arg)TPL_STR(names[i][1], c[i].receipt_code);
+        p[2] = (struct tpl_arg)TPL_INT(names[i][2], it[i].amount);
+        p[3] = (struct tpl_arg)TPL_STR(names[i][3], it[i].state);
     }
     if (err)
         return err;
-    return handler_say(call, msgs[n], f, n * 4);
+    return handler_say(call, msgs[n], a, n * 4);
 }
 
 /* ---- HUY NHAC / STOP and DK NHAC / START ---- */

@@ -15,7 +15,6 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "handlers/handler.h"
-#include "handlers/template.h"
 #include "text/date.h"
 #include "text/keyword.h"
 #include "text/utf8.h"
@@ -213,7 +212,7 @@ static void stored_redacted(const struct strv *w, size_t n, size_t first_arg,
 static gw_err reply_help(const struct handler_call *call, bool unknown)
 {
     bool leader = call->who && call->who->is_leader;
-    int msg;
+    enum msg_id msg;
 
     if (unknown)
         msg = leader ? MSG_UNKNOWN_LEADER : MSG_UNKNOWN_MEMBER;
@@ -265,9 +264,9 @@ static gw_err run_command(struct handler_call *call, size_t nargs_total)
     unsigned role = call->who->is_leader ? HANDLER_LEADER : HANDLER_MEMBER;
 
     if (!(c->roles & role)) {
-        struct handler_field f = {"cmd", c->keyword};
+        const struct tpl_arg a[] = {TPL_STR("cmd", c->keyword)};
 
-        return handler_say(call, MSG_LEADER_ONLY, &f, 1);
+        return handler_say(call, MSG_LEADER_ONLY, a, ARRAY_SIZE(a));
     }
     if (nargs_total < c->min_args || nargs_total > c->max_args)
         return handler_say(call, c->usage, NULL, 0);

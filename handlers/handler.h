@@ -18,6 +18,7 @@
 #include "config/config.h"
 #include "db/db.h"
 #include "db/db_member.h"
+#include "handlers/template.h"
 #include "text/date.h"
 
 struct templates;
@@ -111,7 +112,7 @@ struct handler_cmd {
      * the end so optional arguments before the PIN do not move it. */
     unsigned pin_tail;
     handler_fn run;
-    int usage;            /* message id of the syntax reply */
+    enum msg_id usage;    /* the syntax reply */
 };
 
 /* The row for the command at the start of words[0..n), or NULL; *used is
@@ -120,15 +121,11 @@ struct handler_cmd {
 const struct handler_cmd *dispatch_lookup(const struct strv *words, size_t n,
                                           size_t *used);
 
-/* Renders message msg with the given fields and adds it as the reply to
- * the sender (call->in->phone, and no one else). The fields are
- * name/value pairs; brand and hotline are filled from the config. */
-struct handler_field {
-    const char *name;
-    const char *value;
-};
-gw_err handler_say(const struct handler_call *call, int msg,
-                   const struct handler_field *fields, size_t nfields);
+/* Renders message msg with args and adds it as the reply to the sender
+ * (call->in->phone, and no one else), kind REPLY. A render error is a
+ * template bug (the load check rules it out) and is returned. */
+gw_err handler_say(const struct handler_call *call, enum msg_id msg,
+                   const struct tpl_arg *args, size_t nargs);
 
 /* Member commands (cmd_member.c). */
 gw_err handler_balance(const struct handler_call *call);  /* SD  / BAL  */
