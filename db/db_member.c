@@ -164,8 +164,8 @@ static gw_err loan_row(sqlite3_stmt *st, struct db_member_loan *l)
     if (!err)
         err = col_text(st, 1, l->program, sizeof(l->program));
     if (!err)
-        err = col_text(st, 4, l->next_principal_on,
-                       sizeof(l->next_principal_on));
+        err =
+            col_text(st, 4, l->next_principal_on, sizeof(l->next_principal_on));
     if (!err)
         err = col_text(st, 7, l->status, sizeof(l->status));
     return err;
@@ -343,9 +343,8 @@ static gw_err consent_read(struct db *db, int64_t member_id, int *rem,
     return err;
 }
 
-static gw_err consent_audit(struct db *db, const char *code,
-                            const char *phone, const char *before,
-                            const char *after, int64_t now)
+static gw_err consent_audit(struct db *db, const char *code, const char *phone,
+                            const char *before, const char *after, int64_t now)
 {
     sqlite3_stmt *st = db_stmt(db, sql_audit);
     int rc;
@@ -404,8 +403,8 @@ gw_err db_member_set_consent(struct db *db, int64_t member_id,
 static const char sql_unknown_claim[] =
     "INSERT OR IGNORE INTO unknown_replies(phone, day) VALUES (?1, ?2)";
 
-gw_err db_unknown_reply_claim(struct db *db, const char *phone,
-                              const char *day, bool *claimed)
+gw_err db_unknown_reply_claim(struct db *db, const char *phone, const char *day,
+                              bool *claimed)
 {
     sqlite3_stmt *st = db_stmt(db, sql_unknown_claim);
     gw_err err;

@@ -108,7 +108,7 @@ gw_err db_member_set_consent(struct db *db, int64_t member_id,
 /* Claims the one reply a day an unknown number may get: *claimed is true
  * the first time (phone, day) is seen, false afterwards. day is the
  * Vietnam local date, YYYY-MM-DD. */
-gw_err db_unknown_reply_claim(struct db *db, const char *phone,
-                              const char *day, bool *claimed);
+gw_err db_unknown_reply_claim(struct db *db, const char *phone, const char *day,
+                              bool *claimed);
 
 #endif

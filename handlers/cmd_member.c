@@ -141,9 +141,9 @@ gw_err handler_due(const struct handler_call *call)
         return err;
     if (t.count == 0)
         return handler_say(call, MSG_LAI_NOLOAN, NULL, 0);
-    has_pdate = t.next_principal_on[0] &&
-                date_parse_iso(strv_from_cstr(t.next_principal_on), &pdate) ==
-                    GW_OK;
+    has_pdate =
+        t.next_principal_on[0] &&
+        date_parse_iso(strv_from_cstr(t.next_principal_on), &pdate) == GW_OK;
     if (t.overdue > 0)
         msg = has_pdate ? MSG_LAI_OVERDUE : MSG_LAI_NOPRIN_OVERDUE;
     else
@@ -220,8 +220,7 @@ gw_err handler_history(const struct handler_call *call)
     size_t n = 0, i;
     gw_err err;
 
-    err = db_member_collections(call->db, call->who->id, c, HISTORY_ITEMS,
-                                &n);
+    err = db_member_collections(call->db, call->who->id, c, HISTORY_ITEMS, &n);
     for (i = 0; i < n && !err; i++) {
         struct tpl_arg *p = &a[i * 4];
 

@@ -42,16 +42,14 @@ static const struct handler_cmd commands[] = {
     /* GTK <stt> <tk> <PIN>: savings alone */
     {"GTK", "DEP", HANDLER_LEADER, 3, 3, 1, handler_pending_help,
      MSG_USAGE_GTK},
-    {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_pending_help,
-     MSG_USAGE_DS},
+    {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_pending_help, MSG_USAGE_DS},
     {"TONG", "SUM", HANDLER_LEADER, 0, 0, 0, handler_pending_help,
      MSG_USAGE_TONG},
     {"HUYTHU", "VOID", HANDLER_LEADER, 2, 2, 1, handler_pending_help,
      MSG_USAGE_HUYTHU},
     {"NOP", "REMIT", HANDLER_LEADER, 1, 1, 1, handler_pending_help,
      MSG_USAGE_NOP},
-    {"MK", "PIN", HANDLER_LEADER, 2, 2, 2, handler_pending_help,
-     MSG_USAGE_MK},
+    {"MK", "PIN", HANDLER_LEADER, 2, 2, 2, handler_pending_help, MSG_USAGE_MK},
 };
 
 /* ---- finding the command ---- */
@@ -124,8 +122,8 @@ const struct handler_cmd *dispatch_lookup(const struct strv *words, size_t n,
 
 /* Splits normalised text (single spaces, trimmed) into at most max words;
  * *total counts them all. */
-static size_t split_words(const char *s, size_t len, struct strv *w,
-                          size_t max, size_t *total)
+static size_t split_words(const char *s, size_t len, struct strv *w, size_t max,
+                          size_t *total)
 {
     size_t i = 0, n = 0;
 
@@ -153,8 +151,7 @@ static void stored_verbatim(const struct strv *text, char *out, size_t size)
     bool valid;
     size_t i;
 
-    while (n > 0 && n < text->len &&
-           ((unsigned char)text->p[n] & 0xC0) == 0x80)
+    while (n > 0 && n < text->len && ((unsigned char)text->p[n] & 0xC0) == 0x80)
         n--; /* do not end inside a multi-byte character */
     valid = utf8_valid(text->p, n);
     for (i = 0; i < n; i++) {
@@ -163,6 +160,24 @@ static void stored_verbatim(const struct strv *text, char *out, size_t size)
         out[i] = (c == 0 || (!valid && c >= 0x80)) ? '?' : (char)c;
     }
     out[n] = '\0';
+}
+
+/* Text that could not be read as words may still hold a leader's PIN:
+ * every run of four or more digits becomes stars. */
+static void mask_digit_runs(char *s)
+{
+    size_t i = 0, start;
+
+    while (s[i]) {
+        if (s[i] < '0' || s[i] > '9') {
+            i++;
+            continue;
+        }
+        for (start = i; s[i] >= '0' && s[i] <= '9'; i++)
+            ;
+        if (i - start >= 4)
+            memset(s + start, '*', i - start);
+    }
 }
 
 static bool is_pin_like(struct strv w)
@@ -229,8 +244,8 @@ gw_err handler_help(const struct handler_call *call)
     /* HD THU: the syntax of one command, if this caller may use it. */
     if (call->argc > 0) {
         c = dispatch_lookup(call->argv, call->argc, &used);
-        if (c && (c->roles & (call->who->is_leader ? HANDLER_LEADER
-                                                   : HANDLER_MEMBER)))
+        if (c && (c->roles &
+                  (call->who->is_leader ? HANDLER_LEADER : HANDLER_MEMBER)))
             return handler_say(call, c->usage, NULL, 0);
     }
     return reply_help(call, false);
@@ -281,6 +296,7 @@ gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
     struct db_caller who;
     struct buf norm;
     size_t n = 0, total = 0, used = 0;
+    bool garbled;
     gw_err err;
 
     memset(out, 0, sizeof(*out));
@@ -290,14 +306,16 @@ gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
     call.in = in;
     call.out = out;
     buf_init(&norm, DT_SMS_IN_MAX);
-    /* Text that does not fold (bad UTF-8, too long) is not a command. */
-    if (keyword_normalize(in->text.p, in->text.len, &norm) == GW_OK)
+    /* Text that does not fold (bad UTF-8), or longer than any concatenated
+     * SMS, is not a command. */
+    garbled = in->text.len > DT_SMS_IN_MAX ||
+              keyword_normalize(in->text.p, in->text.len, &norm) != GW_OK;
+    if (!garbled)
         n = split_words(buf_cstr(&norm), norm.len, words, ARRAY_SIZE(words),
                         &total);
     call.cmd = dispatch_lookup(words, n, &used);
 
-    err = in->phone[0] ? db_member_by_phone(db, in->phone, &who)
-                       : GW_ENOTFOUND;
+    err = in->phone[0] ? db_member_by_phone(db, in->phone, &who) : GW_ENOTFOUND;
     if (err && err != GW_ENOTFOUND)
         goto out;
     call.who = err ? NULL : &who;
@@ -307,8 +325,11 @@ gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
     else if (!call.cmd && n > 0 && (call.who == NULL || who.is_leader))
         stored_redacted(words, n, 0, 0, true, out->stored_text,
                         sizeof(out->stored_text));
-    else
+    else {
         stored_verbatim(&in->text, out->stored_text, sizeof(out->stored_text));
+        if (garbled && (call.who == NULL || who.is_leader))
+            mask_digit_runs(out->stored_text);
+    }
 
     if (call.who == NULL) {
         err = reply_unknown_number(&call);
@@ -316,7 +337,7 @@ gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
     }
     call.argv = words + used;
     call.argc = n - used;
-    if (n == 0)
+    if (n == 0 && !garbled)
         err = reply_help(&call, false);
     else if (call.cmd == NULL)
         err = reply_help(&call, true);

@@ -68,7 +68,6 @@ gw_err reply_add(struct reply *out, const char *phone, const char *text,
 gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
                   const struct sms_in *in, struct reply *out);
 
-
 /* ---- The command table (dispatch.c) ----
  *
  * handle_sms() folds the text (keyword_normalize: ASCII, upper case, one
@@ -93,9 +92,9 @@ struct handler_call {
     struct db *db;
     const struct handler_ctx *ctx;
     const struct sms_in *in;
-    const struct db_caller *who;     /* the sender, a known member */
-    const struct handler_cmd *cmd;   /* the row that matched */
-    const struct strv *argv;         /* normalised words after the keyword */
+    const struct db_caller *who;   /* the sender, a known member */
+    const struct handler_cmd *cmd; /* the row that matched */
+    const struct strv *argv;       /* normalised words after the keyword */
     size_t argc;
     struct reply *out;
 };
@@ -103,16 +102,16 @@ struct handler_call {
 typedef gw_err (*handler_fn)(const struct handler_call *call);
 
 struct handler_cmd {
-    const char *keyword;  /* Vietnamese, upper-case ASCII, may hold a space */
-    const char *alias;    /* English, or NULL */
-    unsigned roles;       /* HANDLER_MEMBER | HANDLER_LEADER */
+    const char *keyword; /* Vietnamese, upper-case ASCII, may hold a space */
+    const char *alias;   /* English, or NULL */
+    unsigned roles;      /* HANDLER_MEMBER | HANDLER_LEADER */
     unsigned min_args;
     unsigned max_args;
     /* The last pin_tail arguments are PINs: stored as "****". Counted from
      * the end so optional arguments before the PIN do not move it. */
     unsigned pin_tail;
     handler_fn run;
-    enum msg_id usage;    /* the syntax reply */
+    enum msg_id usage; /* the syntax reply */
 };
 
 /* The row for the command at the start of words[0..n), or NULL; *used is
@@ -128,13 +127,13 @@ gw_err handler_say(const struct handler_call *call, enum msg_id msg,
                    const struct tpl_arg *args, size_t nargs);
 
 /* Member commands (cmd_member.c). */
-gw_err handler_balance(const struct handler_call *call);  /* SD  / BAL  */
-gw_err handler_savings(const struct handler_call *call);  /* TK  / SAV  */
-gw_err handler_due(const struct handler_call *call);      /* LAI / DUE  */
-gw_err handler_history(const struct handler_call *call);  /* LS  / HIST */
-gw_err handler_stop(const struct handler_call *call);     /* HUY NHAC / STOP */
-gw_err handler_start(const struct handler_call *call);    /* DK NHAC / START */
-gw_err handler_help(const struct handler_call *call);     /* HD  / HELP */
+gw_err handler_balance(const struct handler_call *call); /* SD  / BAL  */
+gw_err handler_savings(const struct handler_call *call); /* TK  / SAV  */
+gw_err handler_due(const struct handler_call *call);     /* LAI / DUE  */
+gw_err handler_history(const struct handler_call *call); /* LS  / HIST */
+gw_err handler_stop(const struct handler_call *call);    /* HUY NHAC / STOP */
+gw_err handler_start(const struct handler_call *call);   /* DK NHAC / START */
+gw_err handler_help(const struct handler_call *call);    /* HD  / HELP */
 /* Commands not built yet (XN, SAI and the leader's): the help for the
  * caller's role. */
 gw_err handler_pending_help(const struct handler_call *call);

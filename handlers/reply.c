@@ -47,8 +47,7 @@ gw_err handler_say(const struct handler_call *call, enum msg_id msg,
     char text[DT_SMS_MAX * 4 + 1];
     gw_err err;
 
-    err = template_render(call->ctx->tpl, msg, args, nargs, text,
-                          sizeof(text));
+    err = template_render(call->ctx->tpl, msg, args, nargs, text, sizeof(text));
     if (err) {
         log_error("handler", "message %s: %s", template_key(msg),
                   gw_strerror(err));

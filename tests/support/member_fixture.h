@@ -12,13 +12,13 @@
 #include "common/err.h"
 #include "db/db.h"
 
-#define FIX_LEADER "+84912000009"   /* Tran Thi Lan, leader, no loans */
-#define FIX_ONE "+84912000001"      /* one HN loan, savings, nothing pending */
-#define FIX_PENDING "+84912000002"  /* one CN loan, four collections */
-#define FIX_MULTI "+84912000003"    /* two open loans (one overdue), 1 closed */
-#define FIX_NOLOAN "+84912000004"   /* savings only */
-#define FIX_EMPTY "+84912000005"    /* nothing at all */
-#define FIX_UNKNOWN "+84987654321"  /* not a member */
+#define FIX_LEADER "+84912000009"  /* Tran Thi Lan, leader, no loans */
+#define FIX_ONE "+84912000001"     /* one HN loan, savings, nothing pending */
+#define FIX_PENDING "+84912000002" /* one CN loan, four collections */
+#define FIX_MULTI "+84912000003"   /* two open loans (one overdue), 1 closed */
+#define FIX_NOLOAN "+84912000004"  /* savings only */
+#define FIX_EMPTY "+84912000005"   /* nothing at all */
+#define FIX_UNKNOWN "+84987654321" /* not a member */
 #define FIX_OFFICER "+84912999999"
 
 /* Fills db (opened, migrated, outside a transaction) with the fixture. */

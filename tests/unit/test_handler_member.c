@@ -70,9 +70,8 @@ static const struct reply *send_on(struct fx *f, const char *phone,
     memset(&in, 0, sizeof(in));
     in.provider = "log";
     in.channel = "sms";
-    assert_int_equal(strv_copy(strv_from_cstr(phone), in.phone,
-                               sizeof(in.phone)),
-                     GW_OK);
+    assert_int_equal(
+        strv_copy(strv_from_cstr(phone), in.phone, sizeof(in.phone)), GW_OK);
     in.text = strv_from_cstr(text);
     in.today = day;
     in.now = date_to_days(&day) * 86400 + 3 * 3600;
@@ -84,8 +83,8 @@ static const struct reply *send_on(struct fx *f, const char *phone,
 
         assert_string_equal(m->phone, phone); /* the sender, no one else */
         assert_string_equal(m->kind, "REPLY");
-        assert_int_equal(
-            gsm7_septets(m->text, strlen(m->text), &septets), GW_OK);
+        assert_int_equal(gsm7_septets(m->text, strlen(m->text), &septets),
+                         GW_OK);
         assert_true(septets <= DT_SMS_MAX);
     }
     return &f->out;
@@ -140,14 +139,14 @@ static void test_sd_multi(void **state)
     expect(f, FIX_MULTI, "SD",
            "NHCS: 2 khoan vay con no 45.000.000 VND. Lai phien 17/05: "
            "297.500 VND. Tiet kiem 2.000.000 VND.");
-    assert_int_equal(
-        member_fixture_sql(
-            f->db, "INSERT INTO collections(receipt_code, member_id,"
-                   " leader_id, group_id, session_on, interest, savings,"
-                   " principal, state, channel, created_at, updated_at)"
-                   " VALUES ('M3M3M3', 3, 9, 1, '2026-05-17', 297500,"
-                   " 100000, 0, 'RECORDED', 'sms', 500, 500)"),
-        GW_OK);
+    assert_int_equal(member_fixture_sql(
+                         f->db,
+                         "INSERT INTO collections(receipt_code, member_id,"
+                         " leader_id, group_id, session_on, interest, savings,"
+                         " principal, state, channel, created_at, updated_at)"
+                         " VALUES ('M3M3M3', 3, 9, 1, '2026-05-17', 297500,"
+                         " 100000, 0, 'RECORDED', 'sms', 500, 500)"),
+                     GW_OK);
     expect(f, FIX_MULTI, "SD",
            "NHCS: 2 khoan vay no 45.000.000. Lai phien 17/05: 297.500. TK "
            "2.000.000. Da dong chua hach toan 397.500 (VND)");
@@ -193,9 +192,9 @@ static void test_sd_session_date(void **state)
         struct dt_date today;
         const char *session;
     } t[] = {
-        {{2026, 5, 1}, "17/05"},   {{2026, 5, 16}, "17/05"},
-        {{2026, 5, 17}, "17/05"},  {{2026, 5, 18}, "17/06"},
-        {{2026, 5, 31}, "17/06"},  {{2026, 12, 18}, "17/01"},
+        {{2026, 5, 1}, "17/05"},  {{2026, 5, 16}, "17/05"},
+        {{2026, 5, 17}, "17/05"}, {{2026, 5, 18}, "17/06"},
+        {{2026, 5, 31}, "17/06"}, {{2026, 12, 18}, "17/01"},
         {{2027, 2, 28}, "17/03"},
     };
     struct fx *f = *state;
@@ -220,8 +219,7 @@ static void test_tk(void **state)
     expect(f, FIX_PENDING, "sav",
            "NHCS: So du tiet kiem 300.000 VND. Da dong cho to truong, ngan "
            "hang chua hach toan: 70.000 VND.");
-    expect(f, FIX_EMPTY, "tk",
-           "NHCS: So du tiet kiem to vien cua ban: 0 VND.");
+    expect(f, FIX_EMPTY, "tk", "NHCS: So du tiet kiem to vien cua ban: 0 VND.");
 }
 
 /* ---- LAI / DUE ---- */
@@ -239,8 +237,7 @@ static void test_lai(void **state)
     expect(f, FIX_MULTI, "Lãi",
            "NHCS: Phien 17/05 lai 297.500. Goc 17/08/2026: 7.500.000. QUA "
            "HAN 1.500.000 VND, xin tra som.");
-    expect(f, FIX_NOLOAN, "LAI",
-           "NHCS: Ban khong co khoan vay nao dang no.");
+    expect(f, FIX_NOLOAN, "LAI", "NHCS: Ban khong co khoan vay nao dang no.");
 }
 
 static void test_lai_overdue_no_principal(void **state)
@@ -266,24 +263,22 @@ static void test_ls(void **state)
     expect(f, FIX_PENDING, "LS",
            "NHCS: 17/05 K7Q2M9 1.020.000 cho XN; 17/04 G8H9J2 248.000 da "
            "XN; 17/04 D5E6F7 198.000 da huy");
-    expect(f, FIX_ONE, "hist",
-           "NHCS: Chua co lan dong tien nao duoc ghi.");
-    assert_int_equal(
-        member_fixture_sql(
-            f->db, "INSERT INTO collections(receipt_code, member_id,"
-                   " leader_id, group_id, session_on, interest, savings,"
-                   " principal, state, channel, created_at, updated_at)"
-                   " VALUES ('P2P2P2', 1, 9, 1, '2026-04-17', 275000,"
-                   " 20000, 0, 'POSTED', 'sms', 50, 50),"
-                   " ('U3U3U3', 1, 9, 1, '2026-05-17', 275000, 0, 0,"
-                   " 'UNPOSTED', 'sms', 60, 60)"),
-        GW_OK);
+    expect(f, FIX_ONE, "hist", "NHCS: Chua co lan dong tien nao duoc ghi.");
+    assert_int_equal(member_fixture_sql(
+                         f->db,
+                         "INSERT INTO collections(receipt_code, member_id,"
+                         " leader_id, group_id, session_on, interest, savings,"
+                         " principal, state, channel, created_at, updated_at)"
+                         " VALUES ('P2P2P2', 1, 9, 1, '2026-04-17', 275000,"
+                         " 20000, 0, 'POSTED', 'sms', 50, 50),"
+                         " ('U3U3U3', 1, 9, 1, '2026-05-17', 275000, 0, 0,"
+                         " 'UNPOSTED', 'sms', 60, 60)"),
+                     GW_OK);
     expect(f, FIX_ONE, "LS",
            "NHCS LS: 17/05 U3U3U3 275.000 CHUA NOP; 17/04 P2P2P2 295.000 NH "
            "da nhan");
-    assert_int_equal(member_fixture_sql(f->db,
-                                        "DELETE FROM collections WHERE"
-                                        " receipt_code = 'U3U3U3'"),
+    assert_int_equal(member_fixture_sql(f->db, "DELETE FROM collections WHERE"
+                                               " receipt_code = 'U3U3U3'"),
                      GW_OK);
     expect(f, FIX_ONE, "LS", "NHCS LS: 17/04 P2P2P2 295.000 NH da nhan");
 }
