@@ -48,7 +48,7 @@ struct balance {
 
 static gw_err balance_read(const struct handler_call *call, struct balance *b)
 {
-    struct db_pending p;
+    struct db_pending p = {0, 0, 0, 0};
     size_t n = 0;
     gw_err err;
 
@@ -106,7 +106,7 @@ gw_err handler_balance(const struct handler_call *call)
 
 gw_err handler_savings(const struct handler_call *call)
 {
-    struct db_pending p;
+    struct db_pending p = {0, 0, 0, 0};
     int64_t balance;
     gw_err err;
 
