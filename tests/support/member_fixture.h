@@ -24,6 +24,13 @@
 /* Fills db (opened, migrated, outside a transaction) with the fixture. */
 gw_err member_fixture_load(struct db *db);
 
+/* Adds a collection for member_code recorded by the fixture's leader. */
+gw_err member_fixture_collection(struct db *db, const char *member_code,
+                                 const char *receipt, const char *session_on,
+                                 int64_t interest, int64_t savings,
+                                 int64_t principal, const char *state,
+                                 int64_t created_at);
+
 /* Runs SQL on db (tests only). */
 gw_err member_fixture_sql(struct db *db, const char *sql);
 

@@ -110,11 +110,13 @@ static void expect(struct fx *f, const char *phone, const char *text,
 static void test_sd_one_loan(void **state)
 {
     struct fx *f = *state;
+    struct db_caller c;
 
     expect(f, FIX_ONE, "SD",
            "NHCS: Vay HN con no 50.000.000 VND. Lai phien 17/05: 275.000 "
            "VND. Tiet kiem 1.240.000 VND.");
-    assert_int_equal(f->out.msgs[0].member_id, 1);
+    assert_int_equal(db_member_by_phone(f->db, FIX_ONE, &c), GW_OK);
+    assert_int_equal(f->out.msgs[0].member_id, c.id);
     expect(f, FIX_ONE, "bal",
            "NHCS: Vay HN con no 50.000.000 VND. Lai phien 17/05: 275.000 "
            "VND. Tiet kiem 1.240.000 VND.");
@@ -139,13 +141,9 @@ static void test_sd_multi(void **state)
     expect(f, FIX_MULTI, "SD",
            "NHCS: 2 khoan vay con no 45.000.000 VND. Lai phien 17/05: "
            "297.500 VND. Tiet kiem 2.000.000 VND.");
-    assert_int_equal(member_fixture_sql(
-                         f->db,
-                         "INSERT INTO collections(receipt_code, member_id,"
-                         " leader_id, group_id, session_on, interest, savings,"
-                         " principal, state, channel, created_at, updated_at)"
-                         " VALUES ('M3M3M3', 3, 9, 1, '2026-05-17', 297500,"
-                         " 100000, 0, 'RECORDED', 'sms', 500, 500)"),
+    assert_int_equal(member_fixture_collection(f->db, "TV03", "M3M3M3",
+                                               "2026-05-17", 297500, 100000, 0,
+                                               "RECORDED", 500),
                      GW_OK);
     expect(f, FIX_MULTI, "SD",
            "NHCS: 2 khoan vay no 45.000.000. Lai phien 17/05: 297.500. TK "
@@ -169,15 +167,15 @@ static void test_sd_widest_values(void **state)
 
     assert_int_equal(
         member_fixture_sql(
-            f->db,
-            "UPDATE loans SET program = 'ABCDEFGHIJKL',"
-            " outstanding = 99999999999, interest_due = 99999999999"
-            " WHERE code = 'L2';"
-            "UPDATE savings SET balance = 99999999999 WHERE member_id = 2;"
-            "UPDATE collections SET interest = 33333333333, savings ="
-            " 33333333333, principal = 33333333333 WHERE member_id = 2;"
-            "UPDATE collections SET state = 'POSTED'"
-            " WHERE receipt_code = 'K7Q2M9';"),
+            f->db, "UPDATE loans SET program = 'ABCDEFGHIJKL',"
+                   " outstanding = 99999999999, interest_due = 99999999999"
+                   " WHERE code = 'L2';"
+                   "UPDATE savings SET balance = 99999999999 WHERE member_id ="
+                   " (SELECT id FROM members WHERE code = 'TV02');"
+                   "UPDATE collections SET interest = 33333333333, savings ="
+                   " 33333333333, principal = 33333333333;"
+                   "UPDATE collections SET state = 'POSTED'"
+                   " WHERE receipt_code = 'K7Q2M9';"),
         GW_OK);
     expect(f, FIX_PENDING, "SD",
            "NHCS: Vay ABCDEFGHIJKL no 99.999.999.999. Lai phien 17/05: "
@@ -264,15 +262,13 @@ static void test_ls(void **state)
            "NHCS: 17/05 K7Q2M9 1.020.000 cho XN; 17/04 G8H9J2 248.000 da "
            "XN; 17/04 D5E6F7 198.000 da huy");
     expect(f, FIX_ONE, "hist", "NHCS: Chua co lan dong tien nao duoc ghi.");
-    assert_int_equal(member_fixture_sql(
-                         f->db,
-                         "INSERT INTO collections(receipt_code, member_id,"
-                         " leader_id, group_id, session_on, interest, savings,"
-                         " principal, state, channel, created_at, updated_at)"
-                         " VALUES ('P2P2P2', 1, 9, 1, '2026-04-17', 275000,"
-                         " 20000, 0, 'POSTED', 'sms', 50, 50),"
-                         " ('U3U3U3', 1, 9, 1, '2026-05-17', 275000, 0, 0,"
-                         " 'UNPOSTED', 'sms', 60, 60)"),
+    assert_int_equal(member_fixture_collection(f->db, "TV01", "P2P2P2",
+                                               "2026-04-17", 275000, 20000, 0,
+                                               "POSTED", 50),
+                     GW_OK);
+    assert_int_equal(member_fixture_collection(f->db, "TV01", "U3U3U3",
+                                               "2026-05-17", 275000, 0, 0,
+                                               "UNPOSTED", 60),
                      GW_OK);
     expect(f, FIX_ONE, "LS",
            "NHCS LS: 17/05 U3U3U3 275.000 CHUA NOP; 17/04 P2P2P2 295.000 NH "
