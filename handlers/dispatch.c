@@ -214,7 +214,8 @@ static void stored_redacted(const struct strv *w, size_t n, size_t first_arg,
         else
             (void)buf_append(&b, w[i].p, w[i].len);
     }
-    /* Too long: keep the words that fitted, never a cut PIN. */
+    /* Too long once starred (a short PIN became "****"): store nothing
+     * that could hold a PIN. */
     if (b.err)
         (void)strv_copy(strv_make("****", 4), out, size);
     else
@@ -288,6 +289,28 @@ static gw_err run_command(struct handler_call *call, size_t nargs_total)
     return c->run(call);
 }
 
+/* Fills stored_text: the text as received, unless it may hold a PIN. A
+ * command that takes PINs is stored as words with its PINs starred; so is
+ * text that is no command from a leader or an unknown number (a leader
+ * on a new phone, a mistyped THU), where anything PIN-like goes. */
+static void store_text(const struct handler_call *call, const struct strv *w,
+                       size_t n, size_t used, bool garbled)
+{
+    char *out = call->out->stored_text;
+    size_t size = sizeof(call->out->stored_text);
+    bool may_hold_pin = call->who == NULL || call->who->is_leader;
+
+    if (call->cmd && call->cmd->pin_tail) {
+        stored_redacted(w, n, used, call->cmd->pin_tail, false, out, size);
+    } else if (!call->cmd && n > 0 && may_hold_pin) {
+        stored_redacted(w, n, 0, 0, true, out, size);
+    } else {
+        stored_verbatim(&call->in->text, out, size);
+        if (garbled && may_hold_pin)
+            mask_digit_runs(out);
+    }
+}
+
 gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
                   const struct sms_in *in, struct reply *out)
 {
@@ -319,18 +342,7 @@ gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
     if (err && err != GW_ENOTFOUND)
         goto out;
     call.who = err ? NULL : &who;
-    if (call.cmd && call.cmd->pin_tail)
-        stored_redacted(words, n, used, call.cmd->pin_tail, false,
-                        out->stored_text, sizeof(out->stored_text));
-    else if (!call.cmd && n > 0 && (call.who == NULL || who.is_leader))
-        stored_redacted(words, n, 0, 0, true, out->stored_text,
-                        sizeof(out->stored_text));
-    else {
-        stored_verbatim(&in->text, out->stored_text, sizeof(out->stored_text));
-        if (garbled && (call.who == NULL || who.is_leader))
-            mask_digit_runs(out->stored_text);
-    }
-
+    store_text(&call, words, n, used, garbled);
     if (call.who == NULL) {
         err = reply_unknown_number(&call);
         goto out;
