@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/file.h"
 #include "common/strv.h"
 #include "common/util.h"
 #include "config/config.h"
@@ -769,37 +770,6 @@ static gw_err cross_check(struct cfg_parse *p)
     return GW_OK;
 }
 
-/* Reads the whole file (at most CFG_FILE_MAX bytes) into b. */
-static gw_err read_file(const char *path, struct buf *b, char *err,
-                        size_t errsize)
-{
-    char chunk[4096];
-    FILE *f = fopen(path, "rb");
-    size_t n;
-
-    if (f == NULL) {
-        (void)snprintf(err, errsize, "%s: cannot read: %s", path,
-                       strerror(errno));
-        return GW_EIO;
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        if (buf_append(b, chunk, n))
-            break;
-    if (ferror(f)) {
-        (void)snprintf(err, errsize, "%s: cannot read: %s", path,
-                       strerror(errno));
-        (void)fclose(f);
-        return GW_EIO;
-    }
-    (void)fclose(f);
-    if (b->err) {
-        (void)snprintf(err, errsize, "%s: file too large (over %d bytes)", path,
-                       CFG_FILE_MAX);
-        return GW_EINVAL;
-    }
-    return GW_OK;
-}
-
 gw_err config_load(const char *path, struct dt_config *cfg, char *err,
                    size_t errsize)
 {
@@ -818,7 +788,7 @@ gw_err config_load(const char *path, struct dt_config *cfg, char *err,
     p.errsize = errsize;
     p.section = -1;
     buf_init(&b, CFG_FILE_MAX);
-    rc = read_file(path, &b, err, errsize);
+    rc = file_read_all(path, &b, err, errsize);
     if (rc)
         goto out;
     s = buf_cstr(&b);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "common/strv.h"
 #include "common/util.h"
@@ -360,36 +361,6 @@ static gw_err parse_line(struct tpl_parse *p, struct templates *t,
     return GW_OK;
 }
 
-static gw_err read_all(const char *path, struct buf *b, char *err,
-                       size_t errsize)
-{
-    char chunk[4096];
-    FILE *f = fopen(path, "rb");
-    size_t n;
-    int e;
-
-    if (f == NULL) {
-        (void)snprintf(err, errsize, "%s: cannot read: %s", path,
-                       strerror(errno));
-        return GW_EIO;
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        if (buf_append(b, chunk, n))
-            break;
-    e = ferror(f) ? errno : 0;
-    (void)fclose(f);
-    if (e) {
-        (void)snprintf(err, errsize, "%s: cannot read: %s", path, strerror(e));
-        return GW_EIO;
-    }
-    if (b->err) {
-        (void)snprintf(err, errsize, "%s: file too large (over %d bytes)", path,
-                       TPL_FILE_MAX);
-        return GW_EINVAL;
-    }
-    return GW_OK;
-}
-
 static gw_err parse_all(struct tpl_parse *p, struct templates *t,
                         const struct buf *b)
 {
@@ -435,7 +406,7 @@ gw_err templates_load(const char *path, struct templates *t, char *err,
     p.err = err;
     p.errsize = errsize;
     buf_init(&b, TPL_FILE_MAX);
-    rc = read_all(path, &b, err, errsize);
+    rc = file_read_all(path, &b, err, errsize);
     if (rc == GW_OK)
         rc = parse_all(&p, t, &b);
     buf_release(&b);
