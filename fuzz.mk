@@ -45,7 +45,11 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 	$(say) "  LD      $@"
 	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $< \
-	    $(FUZZ_LIB) $(PKG_LIBS)
+	    $(FUZZ_EXTRA) $(FUZZ_LIB) $(PKG_LIBS)
+
+# The grammar target runs on the handler tests' fixture data.
+$(FUZZ_BUILD)/fuzz_sms: $(FUZZ_BUILD)/obj/tests/support/member_fixture.o
+$(FUZZ_BUILD)/fuzz_sms: FUZZ_EXTRA = $(FUZZ_BUILD)/obj/tests/support/member_fixture.o
 
 fuzz-smoke: fuzz
 	@tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BIN)
