@@ -89,7 +89,7 @@ gw_err member_fixture_load(struct db *db)
     if (!err)
         err = member_fixture_sql(db, collections_sql);
     if (err) {
-        fprintf(stderr, "fixture: %s\n", gw_strerror(err));
+        (void)fprintf(stderr, "fixture: %s\n", gw_strerror(err));
         db_rollback(db);
         return err;
     }
@@ -102,7 +102,7 @@ gw_err member_fixture_sql(struct db *db, const char *sql)
     int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
 
     if (rc != SQLITE_OK) {
-        fprintf(stderr, "fixture: %s\n", msg ? msg : sqlite3_errstr(rc));
+        (void)fprintf(stderr, "fixture: %s\n", msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
         return GW_EDB;
     }
@@ -120,7 +120,7 @@ gw_err member_fixture_int(struct db *db, const char *sql, long long *out)
         *out = sqlite3_column_int64(st, 0);
         err = GW_OK;
     } else {
-        fprintf(stderr, "fixture: %s\n", sqlite3_errmsg(db->conn));
+        (void)fprintf(stderr, "fixture: %s\n", sqlite3_errmsg(db->conn));
     }
     sqlite3_finalize(st);
     return err;
@@ -156,7 +156,8 @@ gw_err member_fixture_collection(struct db *db, const char *member_code,
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE || sqlite3_changes(db->conn) != 1) {
-        fprintf(stderr, "fixture: collection: %s\n", sqlite3_errmsg(db->conn));
+        (void)fprintf(stderr, "fixture: collection: %s\n",
+                      sqlite3_errmsg(db->conn));
         return GW_EDB;
     }
     return GW_OK;
