@@ -49,10 +49,8 @@ static const struct {
     enum dlr_state state;
 } at_states[] = {
     {"Success", DLR_DELIVERED}, /* on the handset */
-    {"Rejected", DLR_UNDELIVERED},
-    {"Failed", DLR_UNDELIVERED},
-    {"Expired", DLR_UNDELIVERED},
-    {"Sent", DLR_PENDING},      /* left AT */
+    {"Rejected", DLR_UNDELIVERED}, {"Failed", DLR_UNDELIVERED},
+    {"Expired", DLR_UNDELIVERED},  {"Sent", DLR_PENDING}, /* left AT */
     {"Submitted", DLR_PENDING}, /* reached the carrier */
     {"Buffered", DLR_PENDING},  /* queued at the carrier */
 };
@@ -129,15 +127,14 @@ static enum send_result at_read_recipient(json_t *data, char *provider_msg_id,
         json_t *m = json_object_get(data, "Message");
 
         if (json_is_string(m))
-            prov_copy_for_log(json_string_value(m), json_string_length(m),
-                              text, sizeof(text));
-        (void)snprintf(why, why_size, "africastalking: no recipient: %s",
-                       text);
+            prov_copy_for_log(json_string_value(m), json_string_length(m), text,
+                              sizeof(text));
+        (void)snprintf(why, why_size, "africastalking: no recipient: %s", text);
         return SEND_FAIL;
     }
     if (json_is_string(status))
-        prov_copy_for_log(json_string_value(status),
-                          json_string_length(status), text, sizeof(text));
+        prov_copy_for_log(json_string_value(status), json_string_length(status),
+                          text, sizeof(text));
     if (!json_is_integer(code)) {
         (void)snprintf(why, why_size, "africastalking: no statusCode");
         return SEND_RETRY;
@@ -156,8 +153,7 @@ static enum send_result at_read_recipient(json_t *data, char *provider_msg_id,
 
 static enum send_result at_read_send(long http_status, const char *body,
                                      size_t len, char *provider_msg_id,
-                                     size_t id_size, char *why,
-                                     size_t why_size)
+                                     size_t id_size, char *why, size_t why_size)
 {
     enum send_result res;
     json_t *root, *data;
@@ -167,8 +163,7 @@ static enum send_result at_read_send(long http_status, const char *body,
     if (why_size)
         why[0] = '\0';
     if (http_status != 200 && http_status != 201) {
-        (void)snprintf(why, why_size, "africastalking: HTTP %ld%s",
-                       http_status,
+        (void)snprintf(why, why_size, "africastalking: HTTP %ld%s", http_status,
                        http_status == 401 ? " (bad username or apiKey)" : "");
         if (http_status == 0 || http_status == 408 || http_status == 429 ||
             http_status >= 500 || http_status < 400)

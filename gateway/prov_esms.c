@@ -87,8 +87,7 @@ static bool esms_authenticate(const struct cfg_provider *cfg,
      * was decoded to ' ', so turn it back. */
     for (i = 0; i < sign->val_len; i++)
         got[i] = sign->val[i] == ' ' ? '+' : sign->val[i];
-    return strv_secure_eq(strv_make(got, sign->val_len),
-                          strv_from_cstr(want));
+    return strv_secure_eq(strv_make(got, sign->val_len), strv_from_cstr(want));
 }
 
 static gw_err esms_parse_sms(const struct cfg_provider *cfg,
@@ -194,8 +193,7 @@ static void esms_phone(const char *e164, char *out, size_t size)
 }
 
 static gw_err esms_build_send(const struct cfg_provider *cfg,
-                              const struct prov_out *msg,
-                              struct prov_send *out)
+                              const struct prov_out *msg, struct prov_send *out)
 {
     char id[24], phone[DT_PHONE_SIZE + 8], type[16];
     struct buf cb;

@@ -29,8 +29,7 @@ static bool kannel_authenticate(const struct cfg_provider *cfg,
 }
 
 static gw_err kannel_parse_sms(const struct cfg_provider *cfg,
-                               const struct http_req *req,
-                               struct prov_sms *out)
+                               const struct http_req *req, struct prov_sms *out)
 {
     (void)cfg;
     if (prov_field(req, "id", true, out->provider_id,
@@ -77,8 +76,7 @@ static enum dlr_state kannel_dlr_state(const char *status)
     }
 }
 
-static gw_err kannel_parse_dlr(const struct http_req *req,
-                               struct prov_dlr *out)
+static gw_err kannel_parse_dlr(const struct http_req *req, struct prov_dlr *out)
 {
     char id[24], status[64];
 

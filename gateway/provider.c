@@ -28,8 +28,7 @@ const struct provider_ops *provider_find(const char *name)
     return NULL;
 }
 
-static const struct kv *kv_find(const struct kv *kv, size_t n,
-                                const char *key)
+static const struct kv *kv_find(const struct kv *kv, size_t n, const char *key)
 {
     size_t i;
 
@@ -126,8 +125,7 @@ gw_err prov_field(const struct http_req *req, const char *key, bool required,
     return GW_OK;
 }
 
-gw_err prov_text(const struct http_req *req, const char *key,
-                 struct buf *text)
+gw_err prov_text(const struct http_req *req, const char *key, struct buf *text)
 {
     const struct kv *v = http_req_param(req, key);
 
@@ -172,8 +170,8 @@ void prov_urlencode(struct buf *b, const char *s)
 
     for (; *p; p++) {
         if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-            (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-            *p == '_' || *p == '~') {
+            (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
+            *p == '~') {
             buf_putc(b, (char)*p);
         } else {
             char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};

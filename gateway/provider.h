@@ -72,7 +72,7 @@ struct prov_dlr {
     int64_t our_id;            /* outbox id, when the DLR carries it */
     char provider_msg_id[128]; /* the provider's id, when it carries it */
     enum dlr_state state;
-    char raw_status[64];       /* for the log */
+    char raw_status[64]; /* for the log */
 };
 
 /* Bounds of what build_send produces (URL-encoded send requests). */
@@ -180,8 +180,7 @@ gw_err prov_field(const struct http_req *req, const char *key, bool required,
 
 /* Appends the parameter key to text. GW_EINVAL when missing, longer than
  * DT_SMS_IN_MAX bytes, not valid UTF-8, or beyond text's own max. */
-gw_err prov_text(const struct http_req *req, const char *key,
-                 struct buf *text);
+gw_err prov_text(const struct http_req *req, const char *key, struct buf *text);
 
 /* Parses our outbox id: decimal digits, 1..INT64_MAX. */
 gw_err prov_parse_id(const char *s, int64_t *out);
