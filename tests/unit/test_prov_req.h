@@ -54,8 +54,8 @@ static DT_UNUSED const char *test_decode(struct test_req *t, const char *s,
             out[o++] = ' ';
         } else if (s[i] == '%' && i + 2 < n && test_hexval(s[i + 1]) >= 0 &&
                    test_hexval(s[i + 2]) >= 0) {
-            out[o++] = (char)(test_hexval(s[i + 1]) * 16 +
-                              test_hexval(s[i + 2]));
+            out[o++] =
+                (char)(test_hexval(s[i + 1]) * 16 + test_hexval(s[i + 2]));
             i += 2;
         } else {
             out[o++] = s[i];
@@ -68,8 +68,8 @@ static DT_UNUSED const char *test_decode(struct test_req *t, const char *s,
     return out;
 }
 
-static DT_UNUSED size_t test_split(struct test_req *t, const char *s,
-                                   size_t n, struct kv *kv)
+static DT_UNUSED size_t test_split(struct test_req *t, const char *s, size_t n,
+                                   struct kv *kv)
 {
     size_t count = 0, i = 0;
 
@@ -104,14 +104,13 @@ static DT_UNUSED void test_req_parse(struct test_req *t, const char *raw)
     sp = memchr(raw, ' ', first);
     if (!sp)
         return;
-    (void)snprintf(t->method, sizeof(t->method), "%.*s", (int)(sp - raw),
-                   raw);
+    (void)snprintf(t->method, sizeof(t->method), "%.*s", (int)(sp - raw), raw);
     q = memchr(sp + 1, '?', first - (size_t)(sp + 1 - raw));
     (void)snprintf(t->path, sizeof(t->path), "%.*s",
                    (int)((q ? q : raw + first) - (sp + 1)), sp + 1);
     if (q)
-        t->req.nquery = test_split(t, q + 1, (size_t)(raw + first - q - 1),
-                                   t->req.query);
+        t->req.nquery =
+            test_split(t, q + 1, (size_t)(raw + first - q - 1), t->req.query);
     for (line = eol ? eol + 1 : NULL; line && *line;) {
         const char *e = strchr(line, '\n');
         size_t n = e ? (size_t)(e - line) : strlen(line);
@@ -137,8 +136,7 @@ static DT_UNUSED void test_req_parse(struct test_req *t, const char *raw)
     t->req.body = t->body;
     t->req.body_len = strlen(t->body);
     t->req.content_type = t->content_type;
-    if (strncmp(t->content_type, "application/x-www-form-urlencoded", 33) ==
-        0)
+    if (strncmp(t->content_type, "application/x-www-form-urlencoded", 33) == 0)
         t->req.nform = test_split(t, t->body, t->req.body_len, t->req.form);
 }
 
