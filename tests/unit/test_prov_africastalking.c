@@ -207,6 +207,17 @@ static void test_build_send(void **state)
     assert_null(strstr(buf_cstr(&s.body), "from="));
     prov_send_release(&s);
 
+    /* A text that cannot fit in the body is refused, never cut. */
+    {
+        static char big[PROV_BODY_MAX];
+        struct prov_out huge = {8, "+84912345678", big};
+
+        memset(big, 'a', sizeof(big) - 1);
+        prov_send_init(&s);
+        assert_int_equal(ops()->build_send(&cfg, &huge, &s), GW_EINVAL);
+        prov_send_release(&s);
+    }
+
     cfg.api_key[0] = '\0';
     prov_send_init(&s);
     assert_int_equal(ops()->build_send(&cfg, &msg, &s), GW_EINVAL);

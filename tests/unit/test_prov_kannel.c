@@ -246,6 +246,17 @@ static void test_build_send(void **state)
         "&charset=UTF-8&coding=0");
     prov_send_release(&s);
 
+    /* A text that cannot fit in the URL is refused, never cut. */
+    {
+        static char big[PROV_URL_MAX];
+        struct prov_out huge = {43, "+84912345678", big};
+
+        memset(big, 'a', sizeof(big) - 1);
+        prov_send_init(&s);
+        assert_int_equal(ops()->build_send(&cfg, &huge, &s), GW_EINVAL);
+        prov_send_release(&s);
+    }
+
     /* A section without send_url cannot send. */
     cfg.send_url[0] = '\0';
     prov_send_init(&s);
