@@ -85,7 +85,8 @@ pids="$pids $fpid"
 got=0
 deadline=$(($(date +%s) + 120))
 while [ "$(date +%s)" -lt "$deadline" ]; do
-    got=$(grep -c 'text OK' "$dir/fake.out" 2>/dev/null || true)
+    got=$(grep -c "text OK" "$dir/fake.out" 2>/dev/null)
+    got=${got:-0}
     [ "$got" -ge "$n" ] && break
     sleep 0.2
 done

@@ -1,0 +1,99 @@
+# lib.sh - helpers shared by bench/run.sh and tests/fault/*.sh (sourced)
+#
+# Everything listens on 127.0.0.1 on random high ports; every process
+# started here is remembered in DT_PIDS and stopped by dt_cleanup.
+
+DT_PIDS=""
+DT_TOKEN=bench-kannel-token-000001
+
+dt_port() {
+    echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+}
+
+# dt_conf FILE PORT DB SEND_URL SEND_RATE [EXTRA...]: a serve config with
+# Kannel in and out. EXTRA lines are appended to [limits]-free tail.
+dt_conf() {
+    f=$1 port=$2 db=$3 url=$4 rate=$5
+    shift 5
+    cat >"$f" <<CONF
+[server]
+bind = 127.0.0.1
+port = $port
+threads = 2
+connection_limit = 4000
+connection_timeout = 10
+[database]
+path = $db
+[log]
+level = warn
+[outbound]
+provider = kannel
+send_rate = $rate
+max_attempts = 100
+backoff_initial = 1
+backoff_max = 2
+connect_timeout_ms = 1000
+request_timeout_ms = 3000
+[limits]
+per_number_per_hour = 10000
+daily_sms_budget = 10000000
+[messages]
+templates = config/messages.conf
+[kannel]
+token = $DT_TOKEN
+send_url = $url/cgi-bin/sendsms
+username = bench
+password = bench
+dlr_url = http://127.0.0.1:$port
+CONF
+    for line in "$@"; do echo "$line" >>"$f"; done
+}
+
+# dt_wait_http URL [TRIES]: true once URL answers 200 (0.1 s apart).
+dt_wait_http() {
+    i=0
+    while [ "$i" -lt "${2:-100}" ]; do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" 2>/dev/null)
+        [ "$code" = 200 ] && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# dt_serve BIN CONF LOG: starts diemtua serve, sets DT_PID, waits until
+# /healthz answers. False if it does not come up.
+dt_serve() {
+    "$1" serve --config "$2" 2>>"$3" &
+    DT_PID=$!
+    DT_PIDS="$DT_PIDS $DT_PID"
+    dt_wait_http "http://127.0.0.1:$(sed -n 's/^port = //p' "$2")/healthz" 100
+}
+
+# dt_bg CMD...: starts a helper in the background, remembered.
+dt_bg() {
+    "$@" &
+    DT_LAST=$!
+    DT_PIDS="$DT_PIDS $DT_LAST"
+}
+
+# dt_queued PORT: the outbox's queued count from /healthz ("" if down).
+dt_queued() {
+    curl -s --max-time 2 "http://127.0.0.1:$1/healthz" |
+        sed -n 's/.*"queued":\([0-9]*\).*/\1/p'
+}
+
+dt_rss_kb() {
+    sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null
+}
+
+dt_cleanup() {
+    for p in $DT_PIDS; do kill "$p" 2>/dev/null; done
+    for p in $DT_PIDS; do wait "$p" 2>/dev/null; done
+    DT_PIDS=""
+}
+
+# dt_sql DB SQL: one value.
+dt_sql() {
+    sqlite3 -cmd '.timeout 5000' "$1" "$2"
+}

@@ -1,0 +1,256 @@
+#!/bin/bash
+# run.sh - the benchmark of SPEC section 9, in one run (make bench)
+#
+#   bench/run.sh                 1M members, 10 s load phases
+#   BENCH_MEMBERS=100000 BENCH_SECONDS=5 bench/run.sh     quicker
+#   DIEMTUA=path/to/diemtua bench/run.sh                  another binary
+#
+# Builds the release binary and the bench tools, then measures on this
+# machine, loopback only, load generator on the same 2 cores:
+#   1. data set: generate and import MEMBERS members, 2x loans (timed)
+#   2. balance query latency at that size (handle_sms "SD", p50/p99)
+#   3. reminder pass time (when `diemtua remind` exists)
+#   4. inbound SMS end to end (wrk, Kannel get-url shape, unique ids,
+#      imported member numbers): rate, p50/p99, errors; every 2xx checked
+#      against the database; resident memory of the server
+#   5. the same load on the bare libmicrohttpd + one-commit-per-request
+#      baseline, synchronous=NORMAL and FULL, and the ratio
+#   6. USSD hop p99 at 200 requests/s (when the endpoint exists)
+#   7. outbox drain rate to a stub aggregator at an unlimited send rate,
+#      then the most sends in any 1 s window at a configured rate
+#   8. Kannel's own MO-to-reply loop, the peer
+# Whole run well under 10 minutes. Figures go to stdout and, as
+# "KEY value" lines, to build/bench/results.txt.
+set -u
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+
+MEMBERS=${BENCH_MEMBERS:-1000000}
+SECS=${BENCH_SECONDS:-10}
+CONNS=${BENCH_CONNS:-64}
+OUT=build/bench
+DATA=$OUT/data
+RES=$OUT/results.txt
+mkdir -p "$OUT" "$DATA"
+: >"$RES"
+trap dt_cleanup EXIT INT TERM
+
+say() { printf '%s\n' "$*"; }
+res() { echo "$*" >>"$RES"; }
+
+# ---- build ----
+if [ -z "${DIEMTUA:-}" ]; then
+    make -s -j2 build/diemtua build/libdiemtua.a || exit 1
+    DIEMTUA=build/diemtua
+fi
+BCFLAGS="-O2 -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Wall"
+MHD="$(pkg-config --cflags --libs libmicrohttpd) -lpthread"
+cc $BCFLAGS -o $OUT/baseline bench/baseline.c $MHD \
+    $(pkg-config --cflags --libs sqlite3) || exit 1
+cc $BCFLAGS -o $OUT/stubagg bench/stubagg.c $MHD || exit 1
+cc $BCFLAGS -o $OUT/gen bench/gen.c || exit 1
+LIBDT=$(dirname "$DIEMTUA")/libdiemtua.a
+cc $BCFLAGS -I. -o $OUT/balance bench/balance.c "$LIBDT" \
+    $(pkg-config --libs libmicrohttpd libcurl sqlite3 libsodium libutf8proc \
+        libcrypto jansson) -lpthread || exit 1
+say "diemtua benchmark: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+say "binary: $DIEMTUA ($(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+say
+
+# ---- 1. data set ----
+say "== data set: $MEMBERS members, $((2 * MEMBERS)) loans"
+./$OUT/gen "$DATA" "$MEMBERS" >/dev/null || exit 1
+rm -f "$DATA"/big.db*
+t_total=0
+for kind in communes groups members loans savings; do
+    t0=$(date +%s.%N)
+    "$DIEMTUA" import --db "$DATA/big.db" "$kind" "$DATA/$kind.csv" \
+        >/dev/null 2>"$OUT/import.err" || { cat "$OUT/import.err"; exit 1; }
+    t1=$(date +%s.%N)
+    t=$(echo "$t1 - $t0" | bc)
+    t_total=$(echo "$t_total + $t" | bc)
+    rows=$(($(wc -l <"$DATA/$kind.csv") - 1))
+    printf '  import %-9s %9d rows %7.2f s\n' "$kind" "$rows" "$t"
+done
+printf '  import total %.1f s, database %d MB\n' "$t_total" \
+    $(($(stat -c %s "$DATA/big.db") / 1048576))
+res "import_seconds $t_total"
+
+# ---- 2. balance query ----
+say "== balance query (handle_sms SD at full size)"
+read -r _ n p50 p99 max rss < <(./$OUT/balance "$DATA/big.db" \
+    "$DATA/phones.txt" 20000 | grep '^BALANCE ')
+say "  $n queries: p50 ${p50} us, p99 ${p99} us, max ${max} us (target < 1 ms)"
+res "balance_p50_us $p50"
+res "balance_p99_us $p99"
+
+# ---- 3. reminder pass ----
+say "== reminder pass"
+if "$DIEMTUA" remind --help >/dev/null 2>&1; then
+    t0=$(date +%s.%N)
+    "$DIEMTUA" remind --db "$DATA/big.db" --dry-run >/dev/null 2>&1
+    rc=$?
+    t1=$(date +%s.%N)
+    t=$(echo "$t1 - $t0" | bc)
+    say "  full pass: $t s (exit $rc) (target < 60 s)"
+    res "remind_seconds $t"
+else
+    say "  n/a (no 'diemtua remind' in this build)"
+    res "remind_seconds n/a"
+fi
+
+# ---- 4. inbound SMS end to end ----
+wrk_run() { # URL -> "requests duration_us p50 p99 p999 non2xx sockerr"
+    TOKEN=$DT_TOKEN PHONES="$DATA/phones.txt" PREFIX=$2 SMSPATH=$3 \
+        wrk -t1 -c"$CONNS" -d"${SECS}s" --timeout 5s -s bench/sms.lua "$1" |
+        sed -n 's/^WRK //p'
+}
+report_wrk() { # label line
+    read -r req dur p50 p99 p999 non2 sockerr <<<"$2"
+    rate=$(echo "$req * 1000000 / $dur" | bc)
+    printf '  %-30s %7d req/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  non-2xx %d  socket errors %d\n' \
+        "$1" "$rate" "$(echo "$p50/1000" | bc -l)" "$(echo "$p99/1000" | bc -l)" \
+        "$(echo "$p999/1000" | bc -l)" "$non2" "$sockerr"
+}
+say "== inbound SMS end to end ($CONNS connections, ${SECS} s, wrk on the same machine)"
+SRV=$OUT/serve
+rm -rf "$SRV" && mkdir -p "$SRV"
+cp "$DATA/big.db" "$SRV/dt.db"
+port=$(dt_port)
+# The sender runs as deployed (the default send_rate of 50/s) against a
+# stub aggregator, so this measures inbound with the outbox alive.
+: >"$SRV/stub.out"
+./$OUT/stubagg 0 >"$SRV/stub.out" &
+DT_PIDS="$DT_PIDS $!"
+i=0
+while [ ! -s "$SRV/stub.out" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+dt_conf "$SRV/dt.conf" "$port" "$SRV/dt.db" \
+    "http://127.0.0.1:$(head -n 1 "$SRV/stub.out")" 50
+dt_inbound=""
+if dt_serve "$DIEMTUA" "$SRV/dt.conf" "$SRV/serve.log" &&
+    curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/kannel/sms?token=$DT_TOKEN&id=warm&from=%2B84910000001&text=SD" | grep -q '^2'; then
+    line=$(wrk_run "http://127.0.0.1:$port" dt /v1/kannel/sms)
+    dt_inbound=$line
+    report_wrk "diemtua" "$line"
+    rss=$(dt_rss_kb "$DT_PID")
+    kill "$DT_PID"
+    wait "$DT_PID"
+    stored=$(dt_sql "$SRV/dt.db" "SELECT count(*) FROM inbound WHERE provider_id LIKE 'dt-%'")
+    queued=$(dt_sql "$SRV/dt.db" "SELECT count(*) FROM outbox o JOIN inbound i ON o.inbound_id = i.id WHERE i.provider_id LIKE 'dt-%'")
+    integ=$(dt_sql "$SRV/dt.db" "PRAGMA integrity_check")
+    read -r req _ <<<"$line"
+    say "  acknowledged (wrk, completed) $req; stored $stored; replies queued $queued; integrity $integ"
+    say "  resident memory of the server (peak, 1M-member database): $((rss / 1024)) MB (target < 50 MB)"
+    read -r req dur p50 p99 _ non2 _ <<<"$line"
+    res "inbound_rate $(echo "$req * 1000000 / $dur" | bc)"
+    res "inbound_p50_us $p50"
+    res "inbound_p99_us $p99"
+    res "inbound_non2xx $non2"
+    res "inbound_stored $stored"
+    res "rss_kb $rss"
+else
+    say "  n/a: diemtua serve did not come up or refused the callback (see $SRV/serve.log)"
+    res "inbound_rate n/a"
+fi
+
+say "== baseline: bare libmicrohttpd, one SQLite commit per request"
+for mode in normal full; do
+    rm -f "$OUT"/base.db* "$OUT/base.port"
+    ./$OUT/baseline 0 "$OUT/base.db" $mode >"$OUT/base.port" &
+    bp=$!
+    DT_PIDS="$DT_PIDS $bp"
+    i=0
+    while [ ! -s "$OUT/base.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    line=$(wrk_run "http://127.0.0.1:$(cat "$OUT/base.port")" b /sms)
+    kill $bp
+    wait $bp 2>/dev/null
+    report_wrk "baseline synchronous=$mode" "$line"
+    read -r req dur _ <<<"$line"
+    rate=$(echo "$req * 1000000 / $dur" | bc)
+    res "baseline_${mode}_rate $rate"
+    eval "base_$mode=$rate"
+done
+if [ -n "$dt_inbound" ]; then
+    read -r req dur _ <<<"$dt_inbound"
+    r=$(echo "$req * 1000000 / $dur" | bc)
+    say "  diemtua / baseline: $(echo "scale=2; $r / $base_normal" | bc)x NORMAL, $(echo "scale=2; $r / $base_full" | bc)x FULL (diemtua is durable, like FULL)"
+fi
+
+# ---- 6. USSD ----
+say "== USSD hop p99 at 200 requests/s"
+say "  n/a (no USSD endpoint yet: issue of its own)"
+res "ussd_p99_us n/a"
+
+# ---- 7. outbox drain ----
+drain() { # N RATE -> prints "STUB ..." line and elapsed seconds
+    local n=$1 rate=$2 d=$OUT/drain
+    rm -rf "$d" && mkdir -p "$d"
+    : >"$d/stub.out"
+    "$DIEMTUA" import --db "$d/dt.db" communes "$DATA/communes.csv" >/dev/null 2>&1
+    dt_sql "$d/dt.db" "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $n)
+        INSERT INTO outbox(phone, text, kind, state, next_at, created_at, updated_at)
+        SELECT '+8491' || printf('%07d', i), 'NHCS: bench message ' || i, 'REPLY', 'QUEUED', 0, 0, 0 FROM s" || return 1
+    ./$OUT/stubagg 0 >"$d/stub.out" &
+    local sp=$!
+    DT_PIDS="$DT_PIDS $sp"
+    local i=0
+    while [ ! -s "$d/stub.out" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    local sport
+    sport=$(head -n 1 "$d/stub.out")
+    local port
+    port=$(dt_port)
+    dt_conf "$d/dt.conf" "$port" "$d/dt.db" "http://127.0.0.1:$sport" "$rate"
+    local t0
+    t0=$(date +%s.%N)
+    dt_serve "$DIEMTUA" "$d/dt.conf" "$d/serve.log" || return 1
+    local deadline=$(($(date +%s) + 120)) q
+    while [ "$(date +%s)" -lt $deadline ]; do
+        q=$(dt_queued "$port")
+        [ "$q" = 0 ] && break
+        sleep 0.1
+    done
+    local t1
+    t1=$(date +%s.%N)
+    kill "$DT_PID"
+    wait "$DT_PID"
+    kill $sp
+    wait $sp
+    local sent
+    sent=$(dt_sql "$d/dt.db" "SELECT count(*) FROM outbox WHERE state = 'SENT'")
+    echo "$(tail -n 1 "$d/stub.out") $(echo "$t1 - $t0" | bc) $sent"
+}
+say "== outbox drain to a stub aggregator (Kannel sendsms shape)"
+N=${BENCH_DRAIN:-100000}
+if line=$(drain "$N" 1000000) && [ -n "$line" ]; then
+    read -r _ req uniq dups max first last el sent <<<"$line"
+    rate=$(echo "$uniq / ($last - $first)" | bc)
+    say "  $N queued, send_rate unlimited: $req requests, $uniq distinct, $dups repeats, $sent marked SENT"
+    say "  drain rate $rate messages/s at the stub (first to last), $(echo "$N / $el" | bc) /s including start-up"
+    res "drain_rate $rate"
+else
+    say "  n/a (outbox sender not in this build: see $OUT/drain/serve.log)"
+    res "drain_rate n/a"
+fi
+RATE=${BENCH_RATE:-2000}
+if line=$(drain $((RATE * 5)) "$RATE") && [ -n "$line" ]; then
+    read -r _ req uniq dups max first last el sent <<<"$line"
+    verdict=$([ "$max" -le "$RATE" ] && echo "never exceeded" || echo "EXCEEDED")
+    say "  send_rate $RATE: $uniq messages in $(echo "scale=1; ($last - $first)/1" | bc) s, most in any 1 s window $max: $verdict"
+    res "rate_limit_max_1s $max"
+    res "rate_limit_configured $RATE"
+fi
+
+# ---- 8. Kannel ----
+say "== Kannel's own loop (fakesmsc -> bearerbox -> smsbox get-url -> reply)"
+KN=${BENCH_KANNEL:-40000}
+line=$(bench/kannel.sh "$KN" "$OUT/baseline")
+case "$line" in
+KANNEL\ n/a*) say "  $line"; res "kannel_rate n/a" ;;
+*)
+    read -r _ n got secs rate <<<"$line"
+    say "  $got of $n replies in $secs s: $rate MO-to-reply loops/s"
+    res "kannel_rate $rate"
+    ;;
+esac
+say
+say "figures also in $RES"
