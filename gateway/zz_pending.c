@@ -1,7 +1,7 @@
 /* zz_pending.c - TEMPORARY weak stand-ins for modules not merged yet
  *
- * The serve path calls into the provider modules, the handlers, the
- * outbox store and the text utilities, which other branches are writing.
+ * The serve path calls into the provider modules, the handlers
+ * and the outbox store, which other branches are writing.
  * Until each lands, these weak definitions let `diemtua serve` link and
  * answer /healthz; every one of them is deleted as its real module is
  * merged (the file sorts last so a real definition earlier in the archive
@@ -13,8 +13,6 @@
 #include "db/db_msg.h"
 #include "gateway/provider.h"
 #include "handlers/handler.h"
-#include "text/date.h"
-#include "text/phone.h"
 #include "common/banned.h"
 
 #define PENDING __attribute__((weak))
@@ -76,25 +74,4 @@ PENDING gw_err db_outbox_stats(struct db *db, struct db_outbox_stats *out)
     (void)db;
     memset(out, 0, sizeof(*out));
     return GW_OK;
-}
-
-PENDING gw_err phone_normalize(const char *in, size_t len,
-                               char out[DT_PHONE_SIZE], const char **why)
-{
-    (void)in;
-    (void)len;
-    out[0] = '\0';
-    if (why)
-        *why = "not linked";
-    return GW_EINVAL;
-}
-
-PENDING struct dt_date date_local(time_t t, int *minute_of_day)
-{
-    struct dt_date d = {1970, 1, 1};
-
-    (void)t;
-    if (minute_of_day)
-        *minute_of_day = 0;
-    return d;
 }

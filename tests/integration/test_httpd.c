@@ -62,8 +62,7 @@ static gw_err fake_parse_sms(const struct cfg_provider *cfg,
         return GW_EINVAL;
     memcpy(out->provider_id, id->val, strlen(id->val) + 1);
     memcpy(out->from, from->val, strlen(from->val) + 1);
-    return buf_append(&out->text, text->val, text->val_len) ? GW_EINVAL
-                                                             : GW_OK;
+    return buf_append(&out->text, text->val, text->val_len) ? GW_EINVAL : GW_OK;
 }
 
 static void fake_answer(const struct prov_sms *sms, struct http_resp *resp)
@@ -123,16 +122,6 @@ const struct cfg_provider *config_provider(const struct dt_config *cfg,
     if (strcmp(name, "africastalking") == 0)
         return &cfg->africastalking;
     return NULL;
-}
-
-gw_err phone_normalize(const char *in, size_t len, char out[DT_PHONE_SIZE],
-                       const char **why)
-{
-    (void)why;
-    if (len != 10 || in[0] != '0' || strspn(in, "0123456789") != 10)
-        return GW_EINVAL;
-    (void)snprintf(out, DT_PHONE_SIZE, "+84%s", in + 1);
-    return GW_OK;
 }
 
 /* Outbox rows the fake store took: counted, last kept. */
@@ -403,8 +392,8 @@ static void test_status_table(void **state)
         {NULL, "/v1/kannel/sms", NULL, NULL, 403, ""},
         {NULL, "/v1/kannel/sms?token=" TOKEN "x&id=1&from=0912345678&text=SD",
          NULL, NULL, 403, ""},
-        {NULL, "/v1/kannel/sms?token=&id=1&from=0912345678&text=SD", NULL,
-         NULL, 403, ""},
+        {NULL, "/v1/kannel/sms?token=&id=1&from=0912345678&text=SD", NULL, NULL,
+         403, ""},
         {NULL, "/v1/kannel/dlr?token=bad&id=1&status=1", NULL, NULL, 403, ""},
         {"POST", "/v1/kannel/sms", "application/x-www-form-urlencoded",
          "token=nope&id=1&from=0912345678&text=SD", 403, ""},
@@ -417,10 +406,9 @@ static void test_status_table(void **state)
         {NULL, SMS("1", "0912345678", "SD") "&id=2", NULL, NULL, 400, ""},
         {"POST", "/v1/kannel/sms", "application/x-www-form-urlencoded",
          "token=" TOKEN "&id=1&from=0912345678&text=%ZZ", 400, ""},
-        {"POST", "/v1/kannel/sms", "multipart/form-data; boundary=x",
-         "--x--", 415, ""},
-        {NULL, "/v1/kannel/dlr?token=" TOKEN "&status=1", NULL, NULL, 400,
-         ""},
+        {"POST", "/v1/kannel/sms", "multipart/form-data; boundary=x", "--x--",
+         415, ""},
+        {NULL, "/v1/kannel/dlr?token=" TOKEN "&status=1", NULL, NULL, 400, ""},
     };
     struct fixture *fx = fx_start(0);
     size_t i;
@@ -428,13 +416,13 @@ static void test_status_table(void **state)
     (void)state;
     for (i = 0; i < ARRAY_SIZE(t); i++) {
         struct resp r;
-        long got = http(fx->port, t[i].method, t[i].path, t[i].ctype,
-                        t[i].body, 0, &r);
+        long got = http(fx->port, t[i].method, t[i].path, t[i].ctype, t[i].body,
+                        0, &r);
 
         if (got != t[i].status || strcmp(r.allow, t[i].allow) != 0)
             fail_msg("row %zu %s %s: got %ld allow '%s', want %ld '%s'", i,
-                     t[i].method ? t[i].method : "GET", t[i].path, got,
-                     r.allow, t[i].status, t[i].allow);
+                     t[i].method ? t[i].method : "GET", t[i].path, got, r.allow,
+                     t[i].status, t[i].allow);
     }
     /* None of that stored or sent anything. */
     assert_int_equal(inbound_rows(fx), 0);
@@ -448,10 +436,9 @@ static void test_healthz(void **state)
 
     (void)state;
     assert_int_equal(get(fx->port, "/healthz", &r), 200);
-    assert_string_equal(r.body,
-                        "{\"status\":\"ok\",\"db\":\"ok\",\"outbox\":"
-                        "{\"queued\":0,\"sending\":0,\"failed\":0},"
-                        "\"oldest_queued_age_s\":0}\n");
+    assert_string_equal(r.body, "{\"status\":\"ok\",\"db\":\"ok\",\"outbox\":"
+                                "{\"queued\":0,\"sending\":0,\"failed\":0},"
+                                "\"oldest_queued_age_s\":0}\n");
     fx_free(fx);
 }
 
@@ -469,7 +456,8 @@ static void assert_exposition(const char *text)
 
             assert_non_null(sp);
             for (i = 0; line + i < sp && line[i] != '{'; i++)
-                assert_true(line[i] == '_' || (line[i] >= 'a' && line[i] <= 'z'));
+                assert_true(line[i] == '_' ||
+                            (line[i] >= 'a' && line[i] <= 'z'));
             assert_true(sp[1] == '-' || sp[1] == '+' ||
                         (sp[1] >= '0' && sp[1] <= '9'));
         }
@@ -495,7 +483,8 @@ static void test_metrics(void **state)
                                    "result=\"forbidden\"}"));
     assert_non_null(strstr(r.body, "diemtua_inbound_total{provider=\"kannel\","
                                    "result=\"ok\"}"));
-    assert_non_null(strstr(r.body, "diemtua_outbox_messages{state=\"queued\"}"));
+    assert_non_null(
+        strstr(r.body, "diemtua_outbox_messages{state=\"queued\"}"));
     assert_non_null(strstr(r.body, "# TYPE diemtua_writer_batch_size "
                                    "histogram"));
     assert_non_null(strstr(r.body, "diemtua_commit_seconds_count"));
@@ -508,8 +497,10 @@ static void test_metrics(void **state)
 /* A form body whose total length is exactly len bytes. */
 static void make_body(char *out, size_t len, const char *id)
 {
-    int n = snprintf(out, len + 1, "token=" TOKEN "&id=%s&from=0912345678"
-                                   "&text=SD&pad=", id);
+    int n = snprintf(out, len + 1,
+                     "token=" TOKEN "&id=%s&from=0912345678"
+                     "&text=SD&pad=",
+                     id);
 
     assert_true(n > 0 && (size_t)n <= len);
     memset(out + n, 'p', len - (size_t)n);
@@ -539,8 +530,7 @@ static void test_body_cap(void **state)
         (void)snprintf(id, sizeof(id), "cap%zu", i);
         make_body(body, t[i].len, id);
         assert_int_equal(http(fx->port, "POST", "/v1/kannel/sms",
-                              "application/x-www-form-urlencoded", body, 0,
-                              &r),
+                              "application/x-www-form-urlencoded", body, 0, &r),
                          t[i].status);
     }
     /* Without a Content-Length the accumulated upload is what counts. */
@@ -626,9 +616,8 @@ static void test_stored_text(void **state)
     for (i = 0; i < ARRAY_SIZE(t); i++) {
         char text[64];
 
-        assert_int_equal(db_inbound_text(db, "kannel", t[i].id, text,
-                                         sizeof(text)),
-                         GW_OK);
+        assert_int_equal(
+            db_inbound_text(db, "kannel", t[i].id, text, sizeof(text)), GW_OK);
         assert_string_equal(text, t[i].want);
     }
     db_close(db);
@@ -685,7 +674,7 @@ static void test_rate_bucket(void **state)
     assert_true(inbound_rate_allow(in, "+84912345678", t0));
     assert_true(inbound_rate_allow(in, "+84912345678", t0));
     assert_true(inbound_rate_allow(in, "+84912345678", t0));
-    assert_false(inbound_rate_allow(in, "+84912345678", t0));  /* max + 1 */
+    assert_false(inbound_rate_allow(in, "+84912345678", t0)); /* max + 1 */
     assert_false(inbound_rate_allow(in, "+84912345678", t0 + 1199));
     assert_true(inbound_rate_allow(in, "+84912345678", t0 + 1200)); /* 1/3 h */
     assert_false(inbound_rate_allow(in, "+84912345678", t0 + 1200));
@@ -757,8 +746,7 @@ static void test_stop_loses_nothing(void **state)
     for (i = 0; i < STOP_CLIENTS; i++) {
         clients[i].port = fx->port;
         clients[i].index = i;
-        assert_int_equal(pthread_create(&th[i], NULL, client_main,
-                                        &clients[i]),
+        assert_int_equal(pthread_create(&th[i], NULL, client_main, &clients[i]),
                          0);
     }
     (void)nanosleep(&pause, NULL);

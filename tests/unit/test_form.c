@@ -14,8 +14,8 @@
 struct form_case {
     const char *in;
     gw_err err;
-    size_t n;                  /* pairs expected on success */
-    const char *want[3][2];    /* first pairs: key, value */
+    size_t n;               /* pairs expected on success */
+    const char *want[3][2]; /* first pairs: key, value */
 };
 
 static const struct form_case cases[] = {
@@ -174,8 +174,8 @@ static void test_unescape(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),     cmocka_unit_test(test_param_limit),
-        cmocka_unit_test(test_raw_nul),   cmocka_unit_test(test_lengths),
+        cmocka_unit_test(test_cases),    cmocka_unit_test(test_param_limit),
+        cmocka_unit_test(test_raw_nul),  cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_unescape),
     };
 
