@@ -28,6 +28,9 @@
 /* Bound on what a provider may answer an SMS with (eSMS wants XML). */
 #define HTTPD_ANSWER_MAX 4096
 #define HTTPD_PROVIDER_NAME_MAX 31
+/* An oversized upload without Content-Length is read and dropped up to
+ * this much (to answer 413), then the connection is closed. */
+#define HTTPD_DRAIN_MAX (1024 * 1024)
 
 struct httpd {
     struct MHD_Daemon *daemon;
@@ -59,6 +62,7 @@ struct req {
     enum route route;
     enum req_phase phase;
     bool too_big;
+    size_t dropped; /* bytes of an oversized upload read and discarded */
     struct buf body;
     struct http_req hreq;
 };
@@ -482,9 +486,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     switch (r->phase) {
     case PHASE_BODY:
         if (*upload_size) {
-            if (!r->too_big &&
-                buf_append(&r->body, upload, *upload_size) != GW_OK)
-                r->too_big = true; /* read and drop the rest, then 413 */
+            /* MHD 0.9 cannot answer before the upload ends: drop the rest
+             * and answer 413 then, or hang up on a flood. */
+            if (r->too_big || buf_append(&r->body, upload, *upload_size)) {
+                r->too_big = true;
+                r->dropped += *upload_size;
+                if (r->dropped > HTTPD_DRAIN_MAX)
+                    return MHD_NO;
+            }
             *upload_size = 0;
             return MHD_YES;
         }
