@@ -279,8 +279,10 @@ static enum MHD_Result on_first(struct httpd *h, struct MHD_Connection *conn,
         route = ROUTE_USSD;
     else
         return send_status(conn, METRICS_PATH_OTHER, 404);
-    if (route == ROUTE_USSD ? !is_post(method)
-                            : !is_get(method) && !is_post(method))
+    /* HEAD is refused here: a callback has effects. */
+    if (route == ROUTE_USSD
+            ? !is_post(method)
+            : strcmp(method, MHD_HTTP_METHOD_GET) != 0 && !is_post(method))
         return send_405(conn, route_metric[route],
                         route == ROUTE_USSD ? "POST" : "GET, POST");
     ops = provider_find(name);

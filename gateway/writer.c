@@ -113,7 +113,7 @@ static void run_batch(struct writer *w, struct writer_job *batch, size_t n)
         /* Nothing of this batch is durable: every job must be retried. */
         db_rollback(w->db);
         log_error("writer", "batch of %zu lost: %s", n, gw_strerror(err));
-        fail_all(batch, err == GW_EBUSY ? GW_EBUSY : GW_EDB);
+        fail_all(batch, GW_EBUSY);
         queued = 0;
     }
     if (queued && w->notify)

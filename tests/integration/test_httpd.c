@@ -343,7 +343,9 @@ static long http(unsigned port, const char *method, const char *path,
         curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
         curl_easy_setopt(c, CURLOPT_READDATA, &ck);
     }
-    if (method)
+    if (method && strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    else if (method)
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     rc = curl_easy_perform(c);
@@ -384,6 +386,7 @@ static void test_status_table(void **state)
         {NULL, "/v1/africastalking/sms", NULL, NULL, 404, ""},
         {"POST", "/v1/kannel/ussd?token=" TOKEN, "text/plain", "x", 404, ""},
         {"DELETE", "/v1/kannel/sms", NULL, NULL, 405, "GET, POST"},
+        {"HEAD", "/v1/kannel/sms", NULL, NULL, 405, "GET, POST"},
         {"PUT", "/v1/kannel/dlr", NULL, NULL, 405, "GET, POST"},
         {NULL, "/v1/kannel/ussd", NULL, NULL, 405, "POST"},
         {"POST", "/healthz", "text/plain", "x", 405, "GET"},
@@ -705,6 +708,38 @@ static void test_dlr(void **state)
     fx_free(fx);
 }
 
+/* Callbacks keep the connection open: one TCP connection for many. */
+static void test_keepalive(void **state)
+{
+    struct fixture *fx = fx_start(0);
+    CURL *c = curl_easy_init();
+    struct resp r;
+    int i;
+
+    (void)state;
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    for (i = 0; i < 3; i++) {
+        char url[256];
+        long conns = -1, status = 0;
+
+        (void)snprintf(url, sizeof(url),
+                       "http://127.0.0.1:%u" SMS("ka%d", "0912345678", "SD"),
+                       fx->port, i);
+        memset(&r, 0, sizeof(r));
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        assert_int_equal(curl_easy_perform(c), CURLE_OK);
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &conns);
+        assert_int_equal(status, 202);
+        assert_int_equal(conns, i == 0 ? 1 : 0);
+    }
+    curl_easy_cleanup(c);
+    assert_int_equal(inbound_rows(fx), 3);
+    fx_free(fx);
+}
+
 /* ---- stop with requests in flight ----------------------------------- */
 
 #define STOP_CLIENTS 4
@@ -789,6 +824,7 @@ int main(void)
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_rate_bucket),
         cmocka_unit_test(test_dlr),
+        cmocka_unit_test(test_keepalive),
         cmocka_unit_test(test_stop_loses_nothing),
     };
     int rc;
