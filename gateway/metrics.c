@@ -1,4 +1,5 @@
 /* metrics.c - atomic counters and their Prometheus text exposition */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -37,7 +38,11 @@ static _Atomic uint64_t batch_bucket[ARRAY_SIZE(batch_bounds) + 1];
 static _Atomic uint64_t batch_sum, batch_count;
 static _Atomic uint64_t commit_bucket[ARRAY_SIZE(commit_bounds_us) + 1];
 static _Atomic uint64_t commit_sum_us;
-static void (*_Atomic extra_fn)(struct buf *out);
+/* Set before the HTTP threads start (and cleared after they stop), so a
+ * lock protects the pair only against a stray scrape. */
+static pthread_mutex_t extra_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*extra_fn)(void *cls, struct buf *out);
+static void *extra_cls;
 
 static void bump(_Atomic uint64_t *c, uint64_t n)
 {
@@ -98,9 +103,12 @@ void metrics_batch(size_t n, double commit_seconds)
     bump(&commit_sum_us, us);
 }
 
-void metrics_set_extra(void (*fn)(struct buf *out))
+void metrics_set_extra(void (*fn)(void *cls, struct buf *out), void *cls)
 {
-    atomic_store(&extra_fn, fn);
+    pthread_mutex_lock(&extra_lock);
+    extra_fn = fn;
+    extra_cls = cls;
+    pthread_mutex_unlock(&extra_lock);
 }
 
 static void render_http(struct buf *out)
@@ -194,7 +202,6 @@ static void render_histogram(struct buf *out, const char *name,
 
 void metrics_render(struct buf *out, const struct db_outbox_stats *stats)
 {
-    void (*fn)(struct buf *) = atomic_load(&extra_fn);
     uint64_t count = get(&batch_count);
 
     render_http(out);
@@ -211,6 +218,8 @@ void metrics_render(struct buf *out, const struct db_outbox_stats *stats)
     render_histogram(out, "diemtua_commit_seconds", commit_bounds_us,
                      ARRAY_SIZE(commit_bounds_us), commit_bucket, 1e-6,
                      (double)get(&commit_sum_us) / 1e6, count);
-    if (fn)
-        fn(out);
+    pthread_mutex_lock(&extra_lock);
+    if (extra_fn)
+        extra_fn(extra_cls, out);
+    pthread_mutex_unlock(&extra_lock);
 }

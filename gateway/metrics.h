@@ -47,9 +47,9 @@ void metrics_inbound(const char *provider, enum metrics_inbound result);
 void metrics_batch(size_t n, double commit_seconds);
 
 /* Extra text appended to every scrape (the outbox sender's send latency
- * and retries). fn appends to out; NULL removes the hook. Set it before
- * the HTTP server starts. */
-void metrics_set_extra(void (*fn)(struct buf *out));
+ * and retries): fn(cls, out) appends to out. NULL removes the hook. Set
+ * it before the HTTP server starts and clear it before cls goes away. */
+void metrics_set_extra(void (*fn)(void *cls, struct buf *out), void *cls);
 
 /* Appends the whole exposition to out. stats is NULL when the database
  * could not be read (the outbox gauge is then left out). */

@@ -69,7 +69,7 @@ struct prov_dlr {
     int64_t our_id;            /* outbox id, when the DLR carries it */
     char provider_msg_id[128]; /* the provider's id, when it carries it */
     enum dlr_state state;
-    char raw_status[64];       /* for the log */
+    char raw_status[64]; /* for the log */
 };
 
 /* A message to send (outbox row). */

@@ -54,8 +54,8 @@ gw_err server_start_opts(const struct dt_config *cfg,
     srv->ctx.tpl = NULL; /* templates_load() lands with the handlers */
     err = recover_outbox(cfg->db_path);
     if (err == GW_OK)
-        err =
-            writer_start(cfg->db_path, NULL /* outbox_notify */, &srv->writer);
+        err = writer_start(cfg->db_path, NULL /* outbox_notify */, NULL,
+                           &srv->writer);
     if (err == GW_OK) {
         srv->in = inbound_new(&srv->ctx, cfg->per_number_per_hour, handle);
         err = httpd_start(cfg, srv->writer, srv->in, &srv->httpd);

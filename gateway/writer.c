@@ -17,7 +17,8 @@ struct writer {
     struct writer_job *head, *tail; /* FIFO, under lock */
     bool stopping;                  /* under lock */
     struct db *db;                  /* the writer thread's only */
-    void (*notify)(void);
+    void (*notify)(void *cls);
+    void *notify_cls;
 };
 
 static double now_seconds(void)
@@ -117,7 +118,7 @@ static void run_batch(struct writer *w, struct writer_job *batch, size_t n)
         queued = 0;
     }
     if (queued && w->notify)
-        w->notify();
+        w->notify(w->notify_cls);
     finish(batch);
 }
 
@@ -132,7 +133,7 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-gw_err writer_start(const char *db_path, void (*notify)(void),
+gw_err writer_start(const char *db_path, void (*notify)(void *cls), void *cls,
                     struct writer **out)
 {
     struct writer *w = xcalloc(1, sizeof(*w));
@@ -145,6 +146,7 @@ gw_err writer_start(const char *db_path, void (*notify)(void),
         return err;
     }
     w->notify = notify;
+    w->notify_cls = cls;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->cond, NULL);
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {

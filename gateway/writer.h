@@ -34,9 +34,9 @@ struct writer_job {
 struct writer;
 
 /* Opens its own connection to db_path and starts the thread. notify (may
- * be NULL) is called after each commit that queued outbox messages: it
- * wakes the sender. *out is NULL on failure. */
-gw_err writer_start(const char *db_path, void (*notify)(void),
+ * be NULL) is called with cls after each commit that queued outbox
+ * messages: it wakes the sender. *out is NULL on failure. */
+gw_err writer_start(const char *db_path, void (*notify)(void *cls), void *cls,
                     struct writer **out);
 
 /* Queues job (borrowed until its done() call). GW_EBUSY when the writer
