@@ -8,6 +8,7 @@
 #include "gateway/server.h"
 #include "gateway/writer.h"
 #include "handlers/handler.h"
+#include "handlers/template.h"
 #include "common/banned.h"
 
 /* How long a stop waits for requests in flight before closing them. */
@@ -16,6 +17,7 @@
 struct server {
     const struct dt_config *cfg;
     struct handler_ctx ctx;
+    struct templates tpl;
     struct inbound *in;
     struct writer *writer;
     struct httpd *httpd;
@@ -40,6 +42,23 @@ static gw_err recover_outbox(const char *path)
     return err;
 }
 
+/* A template that could pass one segment stops start-up here. */
+static gw_err load_templates(const struct dt_config *cfg, struct templates *tpl)
+{
+    char msg[512];
+    gw_err err = templates_load(cfg->templates, tpl, msg, sizeof(msg));
+
+    if (err) {
+        log_error("server", "%s", msg);
+        return err;
+    }
+    err = templates_set_brand(tpl, cfg->brand, cfg->hotline);
+    if (err)
+        log_error("server", "brand '%s' or hotline '%s' refused", cfg->brand,
+                  cfg->hotline);
+    return err;
+}
+
 gw_err server_start_opts(const struct dt_config *cfg,
                          const struct server_opts *opts, struct server **out)
 {
@@ -51,8 +70,10 @@ gw_err server_start_opts(const struct dt_config *cfg,
     *out = NULL;
     srv->cfg = cfg;
     srv->ctx.cfg = cfg;
-    srv->ctx.tpl = NULL; /* templates_load() lands with the handlers */
-    err = recover_outbox(cfg->db_path);
+    srv->ctx.tpl = &srv->tpl;
+    err = load_templates(cfg, &srv->tpl);
+    if (err == GW_OK)
+        err = recover_outbox(cfg->db_path);
     if (err == GW_OK)
         err = writer_start(cfg->db_path, NULL /* outbox_notify */, NULL,
                            &srv->writer);
@@ -94,6 +115,7 @@ void server_stop(struct server *srv)
     writer_stop(srv->writer);
     httpd_stop(srv->httpd);
     inbound_free(srv->in);
+    templates_release(&srv->tpl);
     free(srv);
     log_info("server", "stopped");
 }

@@ -112,18 +112,6 @@ const struct provider_ops *provider_find(const char *name)
     return NULL;
 }
 
-const struct cfg_provider *config_provider(const struct dt_config *cfg,
-                                           const char *name)
-{
-    if (strcmp(name, "kannel") == 0)
-        return &cfg->kannel;
-    if (strcmp(name, "esms") == 0)
-        return &cfg->esms;
-    if (strcmp(name, "africastalking") == 0)
-        return &cfg->africastalking;
-    return NULL;
-}
-
 /* Outbox rows the fake store took: counted, last kept. */
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 static int64_t out_count;
