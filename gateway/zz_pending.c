@@ -1,7 +1,6 @@
 /* zz_pending.c - TEMPORARY weak stand-ins for modules not merged yet
  *
- * The serve path calls into the provider modules, the handlers
- * and the outbox store, which other branches are writing.
+ * The serve path calls into the provider modules and the outbox store, which other branches are writing.
  * Until each lands, these weak definitions let `diemtua serve` link and
  * answer /healthz; every one of them is deleted as its real module is
  * merged (the file sorts last so a real definition earlier in the archive
@@ -12,7 +11,6 @@
 #include "common/log.h"
 #include "db/db_msg.h"
 #include "gateway/provider.h"
-#include "handlers/handler.h"
 #include "common/banned.h"
 
 #define PENDING __attribute__((weak))
@@ -21,17 +19,6 @@ PENDING const struct provider_ops *provider_find(const char *name)
 {
     (void)name;
     return NULL; /* every callback path answers 404 */
-}
-
-PENDING gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
-                          const struct sms_in *in, struct reply *out)
-{
-    (void)db;
-    (void)ctx;
-    (void)in;
-    (void)out;
-    log_error("pending", "handle_sms not linked");
-    return GW_EINTERNAL;
 }
 
 PENDING gw_err db_outbox_enqueue(struct db *db, const char *phone,
