@@ -20,7 +20,7 @@
 #include "gateway/inbound.h"
 #include "gateway/server.h"
 #include "handlers/handler.h"
-#include "text/phone.h"
+#include "tests/support/member_fixture.h"
 #include "common/banned.h"
 
 #define TOKEN "s3cret-token"
@@ -186,10 +186,11 @@ struct fixture {
     unsigned port;
 };
 
-static struct fixture *fx_start(unsigned per_hour)
+/* real: the real handlers on the member fixture, else test_handle. */
+static struct fixture *fx_start_with(unsigned per_hour, bool real)
 {
     struct fixture *fx = calloc(1, sizeof(*fx));
-    struct server_opts opts = {.handle = test_handle};
+    struct server_opts opts = {.handle = real ? NULL : test_handle};
 
     assert_non_null(fx);
     (void)snprintf(fx->dir, sizeof(fx->dir), "/tmp/dt_httpd_XXXXXX");
@@ -208,10 +209,22 @@ static struct fixture *fx_start(unsigned per_hour)
     (void)snprintf(fx->cfg.kannel.token, sizeof(fx->cfg.kannel.token), "%s",
                    TOKEN);
     fx->cfg.esms.enabled = false; /* a module without a section: 404 */
+    if (real) {
+        struct db *db = NULL;
+
+        assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+        assert_int_equal(member_fixture_load(db), GW_OK);
+        db_close(db);
+    }
     assert_int_equal(server_start_opts(&fx->cfg, &opts, &fx->srv), GW_OK);
     fx->port = server_port(fx->srv);
     assert_true(fx->port > 0);
     return fx;
+}
+
+static struct fixture *fx_start(unsigned per_hour)
+{
+    return fx_start_with(per_hour, false);
 }
 
 static void fx_stop_server(struct fixture *fx)
@@ -703,6 +716,30 @@ static void test_dlr(void **state)
     fx_free(fx);
 }
 
+/* The whole path with the real handlers: a member's balance request is
+ * answered through the outbox, an unknown number once a day, a
+ * non-Vietnamese sender never. */
+static void test_real_handler(void **state)
+{
+    struct fixture *fx = fx_start_with(0, true);
+    int64_t before = outbox_count();
+    struct resp r;
+
+    (void)state;
+    assert_int_equal(get(fx->port, SMS("h1", "0912000001", "sd"), &r), 202);
+    assert_int_equal(outbox_count(), before + 1);
+    assert_string_equal(out_phone, "+84912000001");
+    assert_non_null(strstr(out_text, "NHCS: Vay "));
+    assert_int_equal(get(fx->port, SMS("h2", "0987654321", "sd"), &r), 202);
+    assert_int_equal(get(fx->port, SMS("h3", "0987654321", "sd"), &r), 202);
+    assert_int_equal(outbox_count(), before + 2);
+    assert_string_equal(out_phone, "+84987654321");
+    assert_int_equal(get(fx->port, SMS("h4", "%2B4420", "sd"), &r), 202);
+    assert_int_equal(outbox_count(), before + 2);
+    assert_int_equal(inbound_rows(fx), 4);
+    fx_free(fx);
+}
+
 /* Callbacks keep the connection open: one TCP connection for many. */
 static void test_keepalive(void **state)
 {
@@ -827,6 +864,7 @@ int main(void)
         cmocka_unit_test(test_rate_bucket),
         cmocka_unit_test(test_dlr),
         cmocka_unit_test(test_keepalive),
+        cmocka_unit_test(test_real_handler),
         cmocka_unit_test(test_stop_loses_nothing),
     };
     int rc;
