@@ -1,6 +1,7 @@
 /* zz_pending.c - TEMPORARY weak stand-ins for modules not merged yet
  *
- * The serve path calls into the provider modules and the outbox store, which other branches are writing.
+ * The serve path calls into the outbox store (db/db_outbox.c), which
+ * another branch is writing.
  * Until each lands, these weak definitions let `diemtua serve` link and
  * answer /healthz; every one of them is deleted as its real module is
  * merged (the file sorts last so a real definition earlier in the archive
@@ -10,16 +11,9 @@
 
 #include "common/log.h"
 #include "db/db_msg.h"
-#include "gateway/provider.h"
 #include "common/banned.h"
 
 #define PENDING __attribute__((weak))
-
-PENDING const struct provider_ops *provider_find(const char *name)
-{
-    (void)name;
-    return NULL; /* every callback path answers 404 */
-}
 
 PENDING gw_err db_outbox_enqueue(struct db *db, const char *phone,
                                  const char *text, const char *kind,
@@ -34,6 +28,7 @@ PENDING gw_err db_outbox_enqueue(struct db *db, const char *phone,
     (void)inbound_id;
     (void)now;
     (void)id;
+    log_error("pending", "outbox store not linked: nothing queued");
     return GW_EINTERNAL;
 }
 
