@@ -32,8 +32,7 @@ static void col_text(sqlite3_stmt *st, int col, char *out, size_t size)
 }
 
 /* Binds s cut to at most max bytes (never inside a UTF-8 sequence). */
-static int bind_text_max(sqlite3_stmt *st, int idx, const char *s,
-                         size_t max)
+static int bind_text_max(sqlite3_stmt *st, int idx, const char *s, size_t max)
 {
     size_t n;
 
@@ -175,9 +174,8 @@ gw_err db_outbox_mark_sent(struct db *db, int64_t id, const char *provider,
         return GW_EDB;
     (void)sqlite3_bind_int64(st, 1, id);
     (void)db_bind_text(st, 2, provider);
-    (void)db_bind_text(st, 3, provider_msg_id && *provider_msg_id
-                                  ? provider_msg_id
-                                  : NULL);
+    (void)db_bind_text(
+        st, 3, provider_msg_id && *provider_msg_id ? provider_msg_id : NULL);
     (void)sqlite3_bind_int64(st, 4, now);
     return exec_changed(db, st, "outbox mark sent");
 }
@@ -286,8 +284,8 @@ gw_err db_outbox_dlr(struct db *db, int64_t id, const char *provider_msg_id,
         " AND state IN ('SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED')";
     sqlite3_stmt *st;
 
-    if (state == NULL || (strcmp(state, "DELIVERED") != 0 &&
-                          strcmp(state, "UNDELIVERED") != 0))
+    if (state == NULL ||
+        (strcmp(state, "DELIVERED") != 0 && strcmp(state, "UNDELIVERED") != 0))
         return GW_EINVAL;
     if (id <= 0 && (provider_msg_id == NULL || *provider_msg_id == '\0'))
         return GW_ENOTFOUND;

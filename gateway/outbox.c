@@ -236,8 +236,8 @@ static gw_err write_result(struct outbox *ob, const struct result *r,
         int64_t due_ms = now_ms + (int64_t)backoff_ms(ob, r->attempts);
 
         /* Rounded up: due no earlier than the backoff. */
-        err = db_outbox_mark_retry(ob->db, r->id, (due_ms + 999) / 1000,
-                                   r->why, now);
+        err = db_outbox_mark_retry(ob->db, r->id, (due_ms + 999) / 1000, r->why,
+                                   now);
     }
     /* A delivery report overtook the answer: the row is past SENDING. */
     return err == GW_ENOTFOUND ? GW_OK : err;
@@ -482,8 +482,8 @@ static void send_to_log(struct outbox *ob, const struct db_outmsg *m,
     char masked[32];
 
     log_mask_phone(m->phone, masked, sizeof(masked));
-    log_info("outbox", "log provider: message %lld to %s: %s",
-             (long long)m->id, masked, m->text);
+    log_info("outbox", "log provider: message %lld to %s: %s", (long long)m->id,
+             masked, m->text);
     r->res = SEND_OK;
     r->latency = 0;
     (void)snprintf(r->why, sizeof(r->why), "logged");
@@ -523,10 +523,9 @@ static void finish(struct outbox *ob, struct xfer *x, CURLcode code,
     why[0] = '\0';
     if (code == CURLE_OK) {
         r->latency = (double)(now_us - x->started_us) / 1e6;
-        r->res = ob->ops->read_send(status, body, x->resp.len,
-                                    r->provider_msg_id,
-                                    sizeof(r->provider_msg_id), why,
-                                    sizeof(why));
+        r->res =
+            ob->ops->read_send(status, body, x->resp.len, r->provider_msg_id,
+                               sizeof(r->provider_msg_id), why, sizeof(why));
         /* The aggregator's own words, after our reading of them. */
         (void)snprintf(r->why, sizeof(r->why), "%s%s%.*s", why,
                        why[0] && body[0] ? " | " : "",
@@ -579,8 +578,7 @@ static size_t claim_wanted(struct outbox *ob, int64_t now_us)
     broom = budget_room(ob);
     if (broom == 0) {
         /* Reached, not merely reserved by messages under way. */
-        if (ob->sent_today >= ob->cfg->daily_sms_budget &&
-            !ob->budget_warned) {
+        if (ob->sent_today >= ob->cfg->daily_sms_budget && !ob->budget_warned) {
             ob->budget_warned = true;
             log_warn("outbox",
                      "daily SMS budget of %u reached: messages stay queued "
@@ -657,9 +655,8 @@ static void *sender_main(void *arg)
         (void)pthread_mutex_lock(&ob->mu);
         ob->m.in_flight = ob->inflight;
         ob->m.sent_today = ob->sent_today;
-        ob->m.budget_reached =
-            ob->cfg->daily_sms_budget &&
-            ob->sent_today >= ob->cfg->daily_sms_budget;
+        ob->m.budget_reached = ob->cfg->daily_sms_budget &&
+                               ob->sent_today >= ob->cfg->daily_sms_budget;
         (void)pthread_mutex_unlock(&ob->mu);
         if (done(ob))
             break;
@@ -739,7 +736,7 @@ static void outbox_free(struct outbox *ob)
  * main thread, and a SIGPIPE from a socket stays pending, harmless. */
 static int start_thread(struct outbox *ob)
 {
-    static const int sigs[] = {SIGPIPE, SIGTERM, SIGINT, SIGHUP,
+    static const int sigs[] = {SIGPIPE, SIGTERM, SIGINT,  SIGHUP,
                                SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
     sigset_t block, old;
     size_t i;
@@ -756,8 +753,7 @@ static int start_thread(struct outbox *ob)
 
 gw_err outbox_start_with(const struct dt_config *cfg, const char *db_path,
                          const struct provider_ops *ops,
-                         const struct cfg_provider *pcfg,
-                         struct outbox **out)
+                         const struct cfg_provider *pcfg, struct outbox **out)
 {
     struct outbox *ob;
     gw_err err;
@@ -859,8 +855,7 @@ void outbox_metrics_render(const struct outbox_metrics *m, struct buf *out)
         {"duplicates_possible_total", "counter",
          "Messages the phone may have received twice.",
          offsetof(struct outbox_metrics, duplicates_possible)},
-        {"sent_today", "gauge",
-         "Messages counted against today's SMS budget.",
+        {"sent_today", "gauge", "Messages counted against today's SMS budget.",
          offsetof(struct outbox_metrics, sent_today)},
     };
     size_t i;

@@ -47,10 +47,10 @@ extern const double outbox_latency_bounds[OUTBOX_LATENCY_BUCKETS];
 struct outbox;
 
 struct outbox_metrics {
-    uint64_t attempts;  /* every send attempt */
-    uint64_t sent;      /* accepted by the aggregator */
-    uint64_t retries;   /* attempts to be tried again */
-    uint64_t failed;    /* messages moved to FAILED */
+    uint64_t attempts; /* every send attempt */
+    uint64_t sent;     /* accepted by the aggregator */
+    uint64_t retries;  /* attempts to be tried again */
+    uint64_t failed;   /* messages moved to FAILED */
     /* Messages the phone may get twice: found SENDING at start-up, or
      * sent with no answer (timeout after the request went out). */
     uint64_t duplicates_possible;
@@ -75,8 +75,7 @@ gw_err outbox_start(const struct dt_config *cfg, const char *db_path,
  * pcfg (borrowed, may be NULL for `log`) is passed to its build_send. */
 gw_err outbox_start_with(const struct dt_config *cfg, const char *db_path,
                          const struct provider_ops *ops,
-                         const struct cfg_provider *pcfg,
-                         struct outbox **out);
+                         const struct cfg_provider *pcfg, struct outbox **out);
 
 /* Wakes the sender: call after a commit that queued messages. Cheap,
  * thread-safe, never blocks on the sender. NULL-safe; not after stop. */

@@ -53,8 +53,7 @@ void rate_release(struct rate_limit *rl)
 /* Drops completions that are a whole window old at now_ms. */
 static void rate_expire(struct rate_limit *rl, int64_t now_ms)
 {
-    while (rl->len > 0 &&
-           rl->ring[rl->head].ms + rl->window_ms <= now_ms) {
+    while (rl->len > 0 && rl->ring[rl->head].ms + rl->window_ms <= now_ms) {
         rl->recent -= rl->ring[rl->head].count;
         rl->head = (rl->head + 1) % rl->cap;
         rl->len--;

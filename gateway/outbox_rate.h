@@ -31,11 +31,11 @@ struct rate_slot {
 };
 
 struct rate_limit {
-    uint32_t n;         /* sends allowed in any window; 0: no limit */
-    int64_t window_ms;  /* W */
+    uint32_t n;        /* sends allowed in any window; 0: no limit */
+    int64_t window_ms; /* W */
     struct rate_slot *ring;
     uint32_t cap, head, len;
-    uint32_t recent;    /* sum of the ring's counts */
+    uint32_t recent; /* sum of the ring's counts */
 };
 
 /* rate in messages a second; <= 0 (or not a number) means no limit. */

@@ -24,8 +24,7 @@
 /* ---- a minimal provider: form POST, answer by status ----------------- */
 
 static gw_err fake_build_send(const struct cfg_provider *cfg,
-                              const struct prov_out *msg,
-                              struct prov_send *out)
+                              const struct prov_out *msg, struct prov_send *out)
 {
     const char *p;
 
@@ -85,8 +84,10 @@ static int setup(void **state)
     if (f == NULL)
         return -1;
     (void)snprintf(f->dir, sizeof(f->dir), "/tmp/dt_outbox_XXXXXX");
-    if (mkdtemp(f->dir) == NULL)
+    if (mkdtemp(f->dir) == NULL) {
+        free(f);
         return -1;
+    }
     (void)snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
     config_defaults(&f->cfg);
     f->cfg.send_rate = 0;
@@ -96,13 +97,13 @@ static int setup(void **state)
     f->cfg.connect_timeout_ms = 1000;
     f->cfg.request_timeout_ms = 3000;
     f->cfg.daily_sms_budget = 0;
+    *state = f;
     f->stub = stub_start();
     if (f->stub == NULL || db_open(f->path, &f->db) != GW_OK)
-        return -1;
+        return -1; /* teardown is not run: the test fails anyway */
     f->pcfg.enabled = true;
     (void)snprintf(f->pcfg.send_url, sizeof(f->pcfg.send_url), "%s",
                    stub_url(f->stub));
-    *state = f;
     return 0;
 }
 
@@ -410,8 +411,7 @@ static void test_crash_recovery_counts_duplicates(void **state)
 
     enqueue(f, 3, NULL);
     /* A sender that died after its claim. */
-    assert_int_equal(db_outbox_claim(f->db, time(NULL), claimed, 3, &n),
-                     GW_OK);
+    assert_int_equal(db_outbox_claim(f->db, time(NULL), claimed, 3, &n), GW_OK);
     assert_int_equal(n, 3);
     start(f, &fake_ops);
     WAIT_STAT(f, sent, 3, 10000);
@@ -489,8 +489,8 @@ static void test_metrics_render(void **state)
     outbox_metrics_render(&m, &b);
     assert_int_equal(b.err, GW_OK);
     assert_non_null(strstr(buf_cstr(&b), "diemtua_outbox_sent_total 7\n"));
-    assert_non_null(strstr(buf_cstr(&b),
-                           "diemtua_outbox_send_seconds_count 2\n"));
+    assert_non_null(
+        strstr(buf_cstr(&b), "diemtua_outbox_send_seconds_count 2\n"));
     assert_non_null(strstr(buf_cstr(&b), "le=\"+Inf\"} 2\n"));
     buf_release(&b);
 }

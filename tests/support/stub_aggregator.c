@@ -247,8 +247,8 @@ struct stub_aggregator *stub_start(void)
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
             MHD_USE_POLL,
         0, NULL, NULL, answer, s, MHD_OPTION_SOCK_ADDR, &sa,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)512, MHD_OPTION_END);
     if (s->mhd == NULL) {
         log_error("stub", "cannot start the stub aggregator");
         stub_stop(s);
@@ -427,8 +427,7 @@ const char *stub_req_form(const struct stub_request *r, const char *key,
 
         if ((size_t)(stop - p) > klen && memcmp(p, key, klen) == 0 &&
             p[klen] == '=') {
-            form_decode(p + klen + 1, (size_t)(stop - p) - klen - 1, out,
-                        size);
+            form_decode(p + klen + 1, (size_t)(stop - p) - klen - 1, out, size);
             return out;
         }
         p = stop + 1;

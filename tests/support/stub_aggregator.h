@@ -38,8 +38,8 @@ struct stub_kv {
 struct stub_request {
     size_t index; /* 0-based, in order of arrival */
     char *method;
-    char *path;                       /* without the query string */
-    struct stub_kv *query;            /* decoded query arguments */
+    char *path;            /* without the query string */
+    struct stub_kv *query; /* decoded query arguments */
     size_t nquery;
     struct stub_kv *headers;
     size_t nheaders;

@@ -32,8 +32,8 @@ static int64_t enqueue_at(struct db *db, const char *phone, int64_t now)
 {
     int64_t id = 0;
 
-    assert_int_equal(db_outbox_enqueue(db, phone, "NHCS: so du 1.000d",
-                                       "REPLY", 0, 0, now, &id),
+    assert_int_equal(db_outbox_enqueue(db, phone, "NHCS: so du 1.000d", "REPLY",
+                                       0, 0, now, &id),
                      GW_OK);
     assert_true(id > 0);
     return id;
@@ -88,8 +88,8 @@ static void test_enqueue_bounds(void **state)
     fill(kind_over, sizeof(kind_over) - 1, 'K');
     for (i = 0; i < ARRAY_SIZE(t); i++) {
         int64_t id = 0;
-        gw_err err = db_outbox_enqueue(db, t[i].phone, t[i].text, t[i].kind,
-                                       0, 0, 100, &id);
+        gw_err err = db_outbox_enqueue(db, t[i].phone, t[i].text, t[i].kind, 0,
+                                       0, 100, &id);
 
         assert_int_equal(err, t[i].err);
         if (err == GW_OK) {
@@ -131,8 +131,7 @@ static void test_claim_order_and_due(void **state)
     assert_int_equal(n, 0);
 
     /* a retries at 150: due before d (next_at 160), after c (102). */
-    assert_int_equal(db_outbox_mark_retry(db, a, 150, "http 500", 101),
-                     GW_OK);
+    assert_int_equal(db_outbox_mark_retry(db, a, 150, "http 500", 101), GW_OK);
     assert_state(db, a, "QUEUED", 1);
     assert_int_equal(db_outbox_claim(db, 149, out, 8, &n), GW_OK);
     assert_int_equal(n, 1);
@@ -163,14 +162,7 @@ static void test_claim_in_caller_transaction(void **state)
     assert_state(db, a, "SENDING", 0);
 }
 
-enum op {
-    OP_SENT,
-    OP_RETRY,
-    OP_FAILED,
-    OP_UNCLAIM,
-    OP_DLR_OK,
-    OP_DLR_KO
-};
+enum op { OP_SENT, OP_RETRY, OP_FAILED, OP_UNCLAIM, OP_DLR_OK, OP_DLR_KO };
 
 /* Brings a fresh row to state and returns its id. */
 static int64_t row_in(struct db *db, const char *state)
@@ -188,8 +180,7 @@ static int64_t row_in(struct db *db, const char *state)
         assert_int_equal(db_outbox_mark_failed(db, id, "x", 100), GW_OK);
     if (strcmp(state, "SENT") == 0 || strcmp(state, "DELIVERED") == 0 ||
         strcmp(state, "UNDELIVERED") == 0)
-        assert_int_equal(db_outbox_mark_sent(db, id, "kannel", "", 100),
-                         GW_OK);
+        assert_int_equal(db_outbox_mark_sent(db, id, "kannel", "", 100), GW_OK);
     if (strcmp(state, "DELIVERED") == 0 || strcmp(state, "UNDELIVERED") == 0)
         assert_int_equal(db_outbox_dlr(db, id, NULL, state, 100), GW_OK);
     assert_state(db, id, state, strcmp(state, "FAILED") == 0 ? 1 : 0);
@@ -294,10 +285,8 @@ static void test_sent_stores_ids(void **state)
     assert_string_equal(row.provider, "esms");
     assert_string_equal(row.provider_msg_id, "E-77");
     /* No provider id: stored as none, never as "". */
-    assert_int_equal(db_outbox_mark_sent(db, other, "kannel", "", 200),
-                     GW_OK);
-    assert_int_equal(db_outbox_dlr(db, 0, "", "DELIVERED", 300),
-                     GW_ENOTFOUND);
+    assert_int_equal(db_outbox_mark_sent(db, other, "kannel", "", 200), GW_OK);
+    assert_int_equal(db_outbox_dlr(db, 0, "", "DELIVERED", 300), GW_ENOTFOUND);
     assert_state(db, other, "SENT", 0);
 }
 
@@ -343,9 +332,9 @@ static void test_recover(void **state)
     assert_state(db, b, "QUEUED", 1);
     assert_state(db, s, "SENT", 0);
     assert_state(db, q, "QUEUED", 0);
-    assert_int_equal(db_outbox_attempt_count(db, a, DB_ATTEMPT_INTERRUPTED,
-                                             0, &count),
-                     GW_OK);
+    assert_int_equal(
+        db_outbox_attempt_count(db, a, DB_ATTEMPT_INTERRUPTED, 0, &count),
+        GW_OK);
     assert_int_equal(count, 1);
     assert_int_equal(
         db_outbox_attempt_count(db, 0, DB_ATTEMPT_INTERRUPTED, 0, &count),
@@ -379,8 +368,8 @@ static void test_attempts_counted(void **state)
                      GW_OK);
     assert_int_equal(
         db_outbox_attempt(db, a, 110, 0, DB_ATTEMPT_RETRY, "timeout"), GW_OK);
-    assert_int_equal(
-        db_outbox_attempt(db, a, 120, 202, DB_ATTEMPT_SENT, NULL), GW_OK);
+    assert_int_equal(db_outbox_attempt(db, a, 120, 202, DB_ATTEMPT_SENT, NULL),
+                     GW_OK);
     assert_int_equal(
         db_outbox_attempt(db, b, 200, 202, DB_ATTEMPT_SENT, "0: Accepted"),
         GW_OK);
@@ -388,9 +377,9 @@ static void test_attempts_counted(void **state)
     for (i = 0; i < ARRAY_SIZE(t); i++) {
         int64_t n = -1;
 
-        assert_int_equal(db_outbox_attempt_count(db, t[i].id, t[i].result,
-                                                 t[i].since, &n),
-                         GW_OK);
+        assert_int_equal(
+            db_outbox_attempt_count(db, t[i].id, t[i].result, t[i].since, &n),
+            GW_OK);
         assert_int_equal(n, t[i].want);
     }
     assert_int_equal(db_outbox_attempt_count(db, a, NULL, 0, &count), GW_OK);
@@ -436,18 +425,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_enqueue_bounds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_claim_order_and_due, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_claim_in_caller_transaction,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claim_in_caller_transaction, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_transitions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_retry_and_fail_record_error,
-                                        setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sent_stores_ids, setup,
+        cmocka_unit_test_setup_teardown(test_retry_and_fail_record_error, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_dlr_by_both_ids, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sent_stores_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dlr_by_both_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_attempts_counted, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_attempts_counted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
     };
 

@@ -20,10 +20,16 @@ static void test_parameters(void **state)
         uint32_t n;
         int64_t window_ms;
     } t[] = {
-        {0, 0, 0},          {-1, 0, 0},        {0.2, 1, 5000},
-        {0.3, 1, 3334},     {0.999, 1, 1002},  {1, 1, 1000},
-        {2.5, 2, 1000},     {9.9999999999, 10, 1000},
-        {10, 10, 1000},     {10000, 10000, 1000},
+        {0, 0, 0},
+        {-1, 0, 0},
+        {0.2, 1, 5000},
+        {0.3, 1, 3334},
+        {0.999, 1, 1002},
+        {1, 1, 1000},
+        {2.5, 2, 1000},
+        {9.9999999999, 10, 1000},
+        {10, 10, 1000},
+        {10000, 10000, 1000},
         {1e-12, 1, 86400LL * 1000},
     };
     size_t i;
@@ -167,8 +173,8 @@ static void test_simulated_windows(void **state)
 
     (void)state;
     for (i = 0; i < ARRAY_SIZE(t); i++) {
-        size_t sent = simulate(t[i].rate, t[i].max_lat_us, t[i].sim_us,
-                               t[i].inflight);
+        size_t sent =
+            simulate(t[i].rate, t[i].max_lat_us, t[i].sim_us, t[i].inflight);
 
         assert_in_range(sent, t[i].min_sent, t[i].max_sent);
     }
