@@ -527,9 +527,8 @@ static void finish(struct outbox *ob, struct xfer *x, CURLcode code,
             ob->ops->read_send(status, body, x->resp.len, r->provider_msg_id,
                                sizeof(r->provider_msg_id), why, sizeof(why));
         /* The aggregator's own words, after our reading of them. */
-        (void)snprintf(r->why, sizeof(r->why), "%s%s%.*s", why,
-                       why[0] && body[0] ? " | " : "",
-                       (int)(sizeof(r->why) / 2), body);
+        (void)snprintf(r->why, sizeof(r->why), "%s%s%.120s", why,
+                       why[0] && body[0] ? " | " : "", body);
     } else {
         (void)curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &req_size);
         r->res = SEND_RETRY;

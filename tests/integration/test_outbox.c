@@ -139,7 +139,8 @@ static void enqueue(struct fx *f, size_t n, int64_t *ids)
         char phone[DT_PHONE_SIZE];
         int64_t id = 0;
 
-        (void)snprintf(phone, sizeof(phone), "+849%08zu", i);
+        (void)snprintf(phone, sizeof(phone), "+849%08u",
+                       (unsigned)(i % 100000000));
         assert_int_equal(db_outbox_enqueue(f->db, phone, "NHCS: thu nghiem",
                                            "REPLY", 0, 0, time(NULL), &id),
                          GW_OK);
