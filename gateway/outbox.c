@@ -562,8 +562,9 @@ static void harvest(struct outbox *ob)
 
 /* ---- the loop --------------------------------------------------------- */
 
-/* How many rows to claim now (0: none). */
-static size_t claim_wanted(struct outbox *ob, int64_t now_us)
+/* How many rows a claim may take, timing aside: 0 while the claimed rows
+ * are enough or the budget holds. */
+static size_t claim_room(struct outbox *ob)
 {
     uint64_t target = OUTBOX_PREFETCH, broom, n;
 
@@ -586,10 +587,20 @@ static size_t claim_wanted(struct outbox *ob, int64_t now_us)
         }
         return 0;
     }
-    if (!atomic_exchange(&ob->notified, false) && now_us < ob->next_look_us)
-        return 0;
     n = target - ob->npending;
     return (size_t)(n < broom ? n : broom);
+}
+
+/* How many rows to claim now: after a notify, or when rows may be due. */
+static size_t claim_wanted(struct outbox *ob, int64_t now_us)
+{
+    size_t n = claim_room(ob);
+
+    if (n == 0)
+        return 0;
+    if (!atomic_exchange(&ob->notified, false) && now_us < ob->next_look_us)
+        return 0;
+    return n;
 }
 
 static bool flush_due(const struct outbox *ob, int64_t now_us)
@@ -619,7 +630,9 @@ static int64_t wait_us(struct outbox *ob, int64_t now_us)
         if (r >= 0 && r < t)
             t = r;
     }
-    if (!ob->budget_warned && ob->next_look_us - now_us < t)
+    /* A claim blocked by the prefetch or the budget waits for a result,
+     * not for the clock. */
+    if (ob->next_look_us - now_us < t && claim_room(ob) > 0)
         t = ob->next_look_us - now_us;
     return t < 0 ? 0 : t;
 }
