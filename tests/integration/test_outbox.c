@@ -476,6 +476,133 @@ static void test_refuses_provider_without_send(void **state)
     assert_null(f->ob);
 }
 
+/* ---- the real providers -------------------------------------------------- */
+
+/* Kannel through outbox_start: a 503 retried, then accepted; the dlr-url
+ * carries our id, and the report it yields moves the row. */
+static void test_kannel_send_and_dlr(void **state)
+{
+    struct fx *f = *state;
+    static const struct stub_reply seq[] = {
+        {503, "Temporal failure, try again later.", 0},
+        {202, "0: Accepted for delivery", 0},
+    };
+    const struct stub_request *r;
+    struct prov_dlr dlr;
+    struct http_req req;
+    struct db_outbox_row row;
+    const char *dlr_url, *q;
+    int64_t id = 0;
+    char idtext[24];
+
+    (void)snprintf(f->cfg.provider, sizeof(f->cfg.provider), "kannel");
+    f->cfg.kannel.enabled = true;
+    (void)snprintf(f->cfg.kannel.send_url, sizeof(f->cfg.kannel.send_url),
+                   "%s/cgi-bin/sendsms", stub_url(f->stub));
+    (void)snprintf(f->cfg.kannel.username, sizeof(f->cfg.kannel.username),
+                   "diemtua");
+    (void)snprintf(f->cfg.kannel.password, sizeof(f->cfg.kannel.password),
+                   "secret");
+    (void)snprintf(f->cfg.kannel.token, sizeof(f->cfg.kannel.token),
+                   "tok0123456789abcdef");
+    (void)snprintf(f->cfg.kannel.dlr_url, sizeof(f->cfg.kannel.dlr_url),
+                   "http://127.0.0.1:8080");
+    stub_script(f->stub, seq, ARRAY_SIZE(seq));
+    assert_int_equal(outbox_start(&f->cfg, f->path, &f->ob), GW_OK);
+    enqueue(f, 1, &id);
+    WAIT_STAT(f, sent, 1, 10000);
+    assert_int_equal(stub_count(f->stub), 2);
+    r = stub_get(f->stub, 1);
+    assert_string_equal(r->method, "GET");
+    assert_string_equal(r->path, "/cgi-bin/sendsms");
+    assert_string_equal(stub_req_query(r, "to"), "+84900000000");
+    assert_string_equal(stub_req_query(r, "text"), "NHCS: thu nghiem");
+    dlr_url = stub_req_query(r, "dlr-url");
+    assert_non_null(dlr_url);
+    (void)snprintf(idtext, sizeof(idtext), "id=%lld&", (long long)id);
+    assert_non_null(strstr(dlr_url, idtext));
+    assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
+    assert_string_equal(row.provider, "kannel");
+    assert_int_equal(row.msg.attempts, 1);
+
+    /* The report Kannel would fetch: id from the dlr-url, %d = 1. */
+    memset(&req, 0, sizeof(req));
+    req.method = "GET";
+    req.path = "/v1/kannel/dlr";
+    req.body = "";
+    req.content_type = "";
+    q = strstr(dlr_url, "id=") + 3;
+    (void)snprintf(idtext, sizeof(idtext), "%.*s", (int)strcspn(q, "&"), q);
+    req.query[0] = (struct kv){"id", idtext, strlen(idtext)};
+    req.query[1] = (struct kv){"status", "1", 1};
+    req.nquery = 2;
+    assert_int_equal(prov_kannel_ops.parse_dlr(&req, &dlr), GW_OK);
+    assert_int_equal(dlr.our_id, id);
+    assert_int_equal(dlr.state, DLR_DELIVERED);
+    assert_int_equal(db_outbox_dlr(f->db, dlr.our_id, dlr.provider_msg_id,
+                                   "DELIVERED", time(NULL)),
+                     GW_OK);
+    assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
+    assert_string_equal(row.state, "DELIVERED");
+}
+
+/* eSMS gets our id as RequestId; its SMSID is kept for the report. */
+static void test_esms_request_id(void **state)
+{
+    struct fx *f = *state;
+    static const struct stub_reply ok[] = {
+        {200, "{\"CodeResult\":\"100\",\"SMSID\":\"e-77\"}", 0}};
+    const struct stub_request *r;
+    struct db_outbox_row row;
+    char want[48];
+    int64_t id = 0;
+
+    (void)snprintf(f->pcfg.send_url, sizeof(f->pcfg.send_url),
+                   "%s/MainService.svc/json/SendMultipleMessage_V4_post_json",
+                   stub_url(f->stub));
+    (void)snprintf(f->pcfg.api_key, sizeof(f->pcfg.api_key), "KEY");
+    (void)snprintf(f->pcfg.secret_key, sizeof(f->pcfg.secret_key), "SECRET");
+    (void)snprintf(f->pcfg.sender, sizeof(f->pcfg.sender), "NHCS");
+    f->pcfg.sms_type = 2;
+    stub_script(f->stub, ok, 1);
+    start(f, &prov_esms_ops);
+    enqueue(f, 1, &id);
+    WAIT_STAT(f, sent, 1, 10000);
+    r = stub_get(f->stub, 0);
+    assert_string_equal(r->method, "POST");
+    (void)snprintf(want, sizeof(want), "\"RequestId\":\"%lld\"", (long long)id);
+    assert_non_null(strstr(r->body, want));
+    assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
+    assert_string_equal(row.provider_msg_id, "e-77");
+    assert_int_equal(db_outbox_dlr(f->db, 0, "e-77", "UNDELIVERED", 0), GW_OK);
+    assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
+    assert_string_equal(row.state, "UNDELIVERED");
+}
+
+static void test_log_provider_via_start(void **state)
+{
+    struct fx *f = *state;
+
+    (void)snprintf(f->cfg.provider, sizeof(f->cfg.provider), "log");
+    assert_int_equal(outbox_start(&f->cfg, f->path, &f->ob), GW_OK);
+    enqueue(f, 2, NULL);
+    WAIT_STAT(f, sent, 2, 10000);
+    assert_int_equal(stub_count(f->stub), 0);
+}
+
+static void test_start_refuses_bad_provider(void **state)
+{
+    struct fx *f = *state;
+
+    (void)snprintf(f->cfg.provider, sizeof(f->cfg.provider), "nosuch");
+    assert_int_equal(outbox_start(&f->cfg, f->path, &f->ob), GW_EINVAL);
+    /* kannel named but no [kannel] section */
+    (void)snprintf(f->cfg.provider, sizeof(f->cfg.provider), "kannel");
+    f->cfg.kannel.enabled = false;
+    assert_int_equal(outbox_start(&f->cfg, f->path, &f->ob), GW_EINVAL);
+    assert_null(f->ob);
+}
+
 static void test_metrics_render(void **state)
 {
     struct outbox_metrics m;
@@ -511,6 +638,10 @@ int main(void)
         T(test_budget_holds),
         T(test_log_provider),
         T(test_refuses_provider_without_send),
+        T(test_kannel_send_and_dlr),
+        T(test_esms_request_id),
+        T(test_log_provider_via_start),
+        T(test_start_refuses_bad_provider),
         cmocka_unit_test(test_metrics_render),
     };
 #undef T
