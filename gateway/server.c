@@ -3,8 +3,9 @@
 
 #include "common/log.h"
 #include "common/xalloc.h"
-#include "db/db_msg.h"
 #include "gateway/httpd.h"
+#include "gateway/metrics.h"
+#include "gateway/outbox.h"
 #include "gateway/server.h"
 #include "gateway/writer.h"
 #include "handlers/handler.h"
@@ -19,27 +20,24 @@ struct server {
     struct handler_ctx ctx;
     struct templates tpl;
     struct inbound *in;
+    struct outbox *outbox;
     struct writer *writer;
     struct httpd *httpd;
 };
 
-/* SENDING rows left by a crash go back to the queue before the sender
- * starts: each may be a duplicate at the phone, so it is counted. */
-static gw_err recover_outbox(const char *path)
+/* The writer wakes the sender after each commit that queued messages. */
+static void notify_sender(void *cls)
 {
-    struct db *db = NULL;
-    size_t requeued = 0;
-    gw_err err = db_open(path, &db);
+    outbox_notify(cls);
+}
 
-    if (err == GW_OK)
-        err = db_outbox_recover(db, &requeued);
-    db_close(db);
-    if (err == GW_OK && requeued)
-        log_warn("server",
-                 "%zu messages were being sent at the last stop: "
-                 "requeued (possible duplicates)",
-                 requeued);
-    return err;
+/* /metrics appends the sender's own counters and latency histogram. */
+static void sender_metrics(void *cls, struct buf *out)
+{
+    struct outbox_metrics m;
+
+    outbox_metrics(cls, &m);
+    outbox_metrics_render(&m, out);
 }
 
 /* A template that could pass one segment stops start-up here. */
@@ -72,11 +70,15 @@ gw_err server_start_opts(const struct dt_config *cfg,
     srv->ctx.cfg = cfg;
     srv->ctx.tpl = &srv->tpl;
     err = load_templates(cfg, &srv->tpl);
+    /* The sender first: it requeues what a crash left SENDING (counted as
+     * possible duplicates) before anything new is queued. */
     if (err == GW_OK)
-        err = recover_outbox(cfg->db_path);
-    if (err == GW_OK)
-        err = writer_start(cfg->db_path, NULL /* outbox_notify */, NULL,
+        err = outbox_start(cfg, cfg->db_path, &srv->outbox);
+    if (err == GW_OK) {
+        metrics_set_extra(sender_metrics, srv->outbox);
+        err = writer_start(cfg->db_path, notify_sender, srv->outbox,
                            &srv->writer);
+    }
     if (err == GW_OK) {
         srv->in = inbound_new(&srv->ctx, cfg->per_number_per_hour, handle);
         err = httpd_start(cfg, srv->writer, srv->in, &srv->httpd);
@@ -114,6 +116,9 @@ void server_stop(struct server *srv)
     /* The writer commits whatever it holds before it returns. */
     writer_stop(srv->writer);
     httpd_stop(srv->httpd);
+    /* Queued messages stay in the outbox for the next start. */
+    metrics_set_extra(NULL, NULL);
+    outbox_stop(srv->outbox);
     inbound_free(srv->in);
     templates_release(&srv->tpl);
     free(srv);

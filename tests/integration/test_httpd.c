@@ -28,40 +28,6 @@
 #define MAX_BODY 1024
 #define ESMS_KEY "esms-private-key"
 
-/* ---- fakes for modules not merged yet (removed as they land) -------- */
-
-/* Outbox rows the fake store took: counted, last kept. */
-static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
-static int64_t out_count;
-static char out_phone[DT_PHONE_SIZE], out_text[DT_SMS_MAX + 1];
-
-gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
-                         const char *kind, int64_t member_id,
-                         int64_t inbound_id, int64_t now, int64_t *id)
-{
-    (void)db;
-    (void)kind;
-    (void)member_id;
-    (void)now;
-    assert_true(inbound_id > 0);
-    pthread_mutex_lock(&out_lock);
-    *id = ++out_count;
-    (void)snprintf(out_phone, sizeof(out_phone), "%s", phone);
-    (void)snprintf(out_text, sizeof(out_text), "%s", text);
-    pthread_mutex_unlock(&out_lock);
-    return GW_OK;
-}
-
-static int64_t outbox_count(void)
-{
-    int64_t n;
-
-    pthread_mutex_lock(&out_lock);
-    n = out_count;
-    pthread_mutex_unlock(&out_lock);
-    return n;
-}
-
 /* ---- the handler the writer runs ------------------------------------ */
 
 /* "SD" answers, "PIN 1234" is stored redacted, "BUSY" fails like a locked
@@ -187,6 +153,31 @@ static int64_t inbound_rows(struct fixture *fx)
     db_close(db);
     return n;
 }
+
+static int64_t outbox_rows(struct fixture *fx)
+{
+    struct db *db = fx_db(fx);
+    struct db_outbox_stats st;
+
+    assert_int_equal(db_outbox_stats(db, &st), GW_OK);
+    db_close(db);
+    return st.queued + st.sending + st.sent + st.delivered + st.undelivered +
+           st.failed;
+}
+
+/* The newest outbox row (ids count up from 1 in a fresh database). */
+static void last_outbox(struct fixture *fx, struct db_outbox_row *row)
+{
+    int64_t n = outbox_rows(fx);
+    struct db *db = fx_db(fx);
+
+    assert_true(n > 0);
+    assert_int_equal(db_outbox_get(db, n, row), GW_OK);
+    db_close(db);
+}
+
+#define LAST_PHONE(fx) (last_outbox((fx), &row), row.msg.phone)
+#define LAST_TEXT(fx) (last_outbox((fx), &row), row.msg.text)
 
 /* ---- a small libcurl client ----------------------------------------- */
 
@@ -488,7 +479,7 @@ static void test_forged_changes_nothing(void **state)
         "/v1/kannel/dlr?id=1&status=1",
     };
     struct fixture *fx = fx_start(0);
-    int64_t out_before = outbox_count();
+    int64_t out_before = outbox_rows(fx);
     size_t i;
 
     (void)state;
@@ -499,14 +490,15 @@ static void test_forged_changes_nothing(void **state)
         assert_string_equal(r.body, "forbidden\n");
     }
     assert_int_equal(inbound_rows(fx), 0);
-    assert_int_equal(outbox_count(), out_before);
+    assert_int_equal(outbox_rows(fx), out_before);
     fx_free(fx);
 }
 
 static void test_repeat_is_acknowledged_once(void **state)
 {
+    struct db_outbox_row row;
     struct fixture *fx = fx_start(0);
-    int64_t out_before = outbox_count();
+    int64_t out_before = outbox_rows(fx);
     struct resp r;
     int i;
 
@@ -517,9 +509,9 @@ static void test_repeat_is_acknowledged_once(void **state)
         assert_string_equal(r.body, ""); /* Kannel: no SMS from the body */
     }
     assert_int_equal(inbound_rows(fx), 1);
-    assert_int_equal(outbox_count(), out_before + 1);
-    assert_string_equal(out_phone, "+84912345678");
-    assert_string_equal(out_text, "OK SD");
+    assert_int_equal(outbox_rows(fx), out_before + 1);
+    assert_string_equal(LAST_PHONE(fx), "+84912345678");
+    assert_string_equal(LAST_TEXT(fx), "OK SD");
     fx_free(fx);
 }
 
@@ -534,7 +526,7 @@ static void test_stored_text(void **state)
         {SMS("st3", "%2B4477", "SD+5"), "st3", "SD 5"},
     };
     struct fixture *fx = fx_start(0);
-    int64_t out_before = outbox_count();
+    int64_t out_before = outbox_rows(fx);
     struct db *db;
     size_t i;
 
@@ -553,7 +545,7 @@ static void test_stored_text(void **state)
         assert_string_equal(text, t[i].want);
     }
     db_close(db);
-    assert_int_equal(outbox_count(), out_before + 2);
+    assert_int_equal(outbox_rows(fx), out_before + 2);
     fx_free(fx);
 }
 
@@ -574,7 +566,7 @@ static void test_busy_is_503(void **state)
 static void test_rate_limit(void **state)
 {
     struct fixture *fx = fx_start(2);
-    int64_t out_before = outbox_count();
+    int64_t out_before = outbox_rows(fx);
     struct db *db;
     char text[64];
     struct resp r;
@@ -588,7 +580,7 @@ static void test_rate_limit(void **state)
     /* Another number is not affected. */
     assert_int_equal(get(fx->port, SMS("r4", "0987654321", "SD"), &r), 200);
     assert_int_equal(inbound_rows(fx), 4);
-    assert_int_equal(outbox_count(), out_before + 3);
+    assert_int_equal(outbox_rows(fx), out_before + 3);
     db = fx_db(fx);
     assert_int_equal(db_inbound_text(db, "kannel", "r3", text, sizeof(text)),
                      GW_OK);
@@ -642,21 +634,22 @@ static void test_dlr(void **state)
  * non-Vietnamese sender never. */
 static void test_real_handler(void **state)
 {
+    struct db_outbox_row row;
     struct fixture *fx = fx_start_with(0, true);
-    int64_t before = outbox_count();
+    int64_t before = outbox_rows(fx);
     struct resp r;
 
     (void)state;
     assert_int_equal(get(fx->port, SMS("h1", "0912000001", "sd"), &r), 200);
-    assert_int_equal(outbox_count(), before + 1);
-    assert_string_equal(out_phone, "+84912000001");
-    assert_non_null(strstr(out_text, "NHCS: Vay "));
+    assert_int_equal(outbox_rows(fx), before + 1);
+    assert_string_equal(LAST_PHONE(fx), "+84912000001");
+    assert_non_null(strstr(LAST_TEXT(fx), "NHCS: Vay "));
     assert_int_equal(get(fx->port, SMS("h2", "0987654321", "sd"), &r), 200);
     assert_int_equal(get(fx->port, SMS("h3", "0987654321", "sd"), &r), 200);
-    assert_int_equal(outbox_count(), before + 2);
-    assert_string_equal(out_phone, "+84987654321");
+    assert_int_equal(outbox_rows(fx), before + 2);
+    assert_string_equal(LAST_PHONE(fx), "+84987654321");
     assert_int_equal(get(fx->port, SMS("h4", "%2B4420", "sd"), &r), 200);
-    assert_int_equal(outbox_count(), before + 2);
+    assert_int_equal(outbox_rows(fx), before + 2);
     assert_int_equal(inbound_rows(fx), 4);
     fx_free(fx);
 }
@@ -699,8 +692,9 @@ static void esms_path(char *out, size_t size, const char *smsid,
  * reply is queued for her phone, and a forged signature does nothing. */
 static void test_providers_end_to_end(void **state)
 {
+    struct db_outbox_row row;
     struct fixture *fx = fx_start_with(0, true);
-    int64_t before = outbox_count();
+    int64_t before = outbox_rows(fx);
     char sign[64], path[512];
     struct resp r;
 
@@ -711,18 +705,18 @@ static void test_providers_end_to_end(void **state)
                          "&from=%2B84912000001&to=8079&text=SD",
                          &r),
                      200);
-    assert_int_equal(outbox_count(), before + 1);
-    assert_string_equal(out_phone, "+84912000001");
-    assert_non_null(strstr(out_text, "NHCS: Vay "));
+    assert_int_equal(outbox_rows(fx), before + 1);
+    assert_string_equal(LAST_PHONE(fx), "+84912000001");
+    assert_non_null(strstr(LAST_TEXT(fx), "NHCS: Vay "));
 
     /* eSMS: signed GET, answered with its XML */
     esms_sign("777", "e-1", "SD", "20261126120000", sign, sizeof(sign));
     esms_path(path, sizeof(path), "e-1", sign);
     assert_int_equal(get(fx->port, path, &r), 200);
     assert_non_null(strstr(r.body, "<Smsid>e-1</Smsid>"));
-    assert_int_equal(outbox_count(), before + 2);
-    assert_string_equal(out_phone, "+84912000001");
-    assert_non_null(strstr(out_text, "NHCS: Vay "));
+    assert_int_equal(outbox_rows(fx), before + 2);
+    assert_string_equal(LAST_PHONE(fx), "+84912000001");
+    assert_non_null(strstr(LAST_TEXT(fx), "NHCS: Vay "));
     /* the same with a signature over other text: refused, nothing stored */
     esms_sign("777", "e-2", "LS", "20261126120000", sign, sizeof(sign));
     esms_path(path, sizeof(path), "e-2", sign);
@@ -736,11 +730,42 @@ static void test_providers_end_to_end(void **state)
                           "&date=2026-11-26T12%3A00%3A00Z&linkId=x",
                           0, &r),
                      200);
-    assert_int_equal(outbox_count(), before + 3);
-    assert_string_equal(out_phone, "+84912000002");
-    assert_non_null(strstr(out_text, "NHCS: "));
+    assert_int_equal(outbox_rows(fx), before + 3);
+    assert_string_equal(LAST_PHONE(fx), "+84912000002");
+    assert_non_null(strstr(LAST_TEXT(fx), "NHCS: "));
 
     assert_int_equal(inbound_rows(fx), 3);
+    fx_free(fx);
+}
+
+/* A delivery report moves the message; unknown ids and pending states
+ * are acknowledged and change nothing. */
+static void test_dlr_moves_message(void **state)
+{
+    struct fixture *fx = fx_start_with(0, true);
+    const struct timespec pause = {0, 10 * 1000 * 1000};
+    struct db_outbox_row row;
+    struct resp r;
+    int i;
+
+    (void)state;
+    assert_int_equal(get(fx->port, SMS("d1", "0912000001", "SD"), &r), 200);
+    /* The log provider marks it SENT at once. */
+    for (i = 0; i < 300; i++) {
+        last_outbox(fx, &row);
+        if (strcmp(row.state, "SENT") == 0)
+            break;
+        (void)nanosleep(&pause, NULL);
+    }
+    assert_string_equal(row.state, "SENT");
+    assert_int_equal(
+        get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=8", &r), 200);
+    last_outbox(fx, &row);
+    assert_string_equal(row.state, "SENT"); /* pending: no change */
+    assert_int_equal(
+        get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=1", &r), 200);
+    last_outbox(fx, &row);
+    assert_string_equal(row.state, "DELIVERED");
     fx_free(fx);
 }
 
@@ -870,6 +895,7 @@ int main(void)
         cmocka_unit_test(test_keepalive),
         cmocka_unit_test(test_real_handler),
         cmocka_unit_test(test_providers_end_to_end),
+        cmocka_unit_test(test_dlr_moves_message),
         cmocka_unit_test(test_stop_loses_nothing),
     };
     int rc;
