@@ -6,8 +6,13 @@
 DT_PIDS=""
 DT_TOKEN=bench-kannel-token-000001
 
+# dt_port: a random high port nothing on this machine uses right now.
 dt_port() {
-    echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+    while :; do
+        p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+        ss -Htan 2>/dev/null | awk '{print $4; print $5}' |
+            grep -q ":$p\$" || { echo "$p"; return; }
+    done
 }
 
 # dt_conf FILE PORT DB SEND_URL SEND_RATE [EXTRA...]: a serve config with
@@ -81,6 +86,13 @@ dt_bg() {
 dt_queued() {
     curl -s --max-time 2 "http://127.0.0.1:$1/healthz" |
         sed -n 's/.*"queued":\([0-9]*\).*/\1/p'
+}
+
+# dt_pending PORT: queued + sending from /healthz ("" if down).
+dt_pending() {
+    curl -s --max-time 2 "http://127.0.0.1:$1/healthz" |
+        sed -n 's/.*"queued":\([0-9]*\),"sending":\([0-9]*\).*/\1 \2/p' |
+        awk '{print $1 + $2}'
 }
 
 dt_rss_kb() {

@@ -205,7 +205,7 @@ drain() { # N RATE -> prints "STUB ..." line and elapsed seconds
     dt_serve "$DIEMTUA" "$d/dt.conf" "$d/serve.log" || return 1
     local deadline=$(($(date +%s) + 120)) q
     while [ "$(date +%s)" -lt $deadline ]; do
-        q=$(dt_queued "$port")
+        q=$(dt_pending "$port")
         [ "$q" = 0 ] && break
         sleep 0.1
     done
