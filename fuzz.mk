@@ -9,6 +9,7 @@
 #   make hardening     readelf checks of the release binary's flags
 #   make tidy          clang-tidy with .clang-tidy over the tree
 #   make valgrind      the integration tests under valgrind memcheck
+#   make fault         the fault tests of tests/fault/ (a few minutes)
 
 FUZZ_BUILD = build-fuzz
 FUZZ_CC ?= clang
@@ -25,7 +26,7 @@ FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_LIB = $(FUZZ_BUILD)/libdiemtua-fuzz.a
 
-.PHONY: fuzz fuzz-smoke fuzz-long hardening tidy valgrind
+.PHONY: fuzz fuzz-smoke fuzz-long hardening tidy valgrind fault
 
 fuzz: deps
 	@tests/fuzz/deps.sh
@@ -80,6 +81,12 @@ VALGRIND_BIN = $(VALGRIND_SRC:%.c=$(BUILD)/%)
 valgrind: deps
 	@$(MAKE) --no-print-directory $(BIN) $(VALGRIND_BIN)
 	@tests/fuzz/valgrind.sh $(VALGRIND_BIN)
+
+# Each script prints its checks and "NAME: N passed, N failed".
+FAULT_TESTS = $(wildcard tests/fault/*.sh)
+fault: deps
+	@status=0; for t in $(filter-out tests/fault/common.sh,$(FAULT_TESTS)); do \
+	    $$t || status=1; done; exit $$status
 
 -include $(FUZZ_LIB_OBJ:.o=.d) \
          $(FUZZ_SRC:%.c=$(FUZZ_BUILD)/obj/%.d)
