@@ -17,6 +17,7 @@ failed=0
 failed_names=""
 mkdir -p build-fuzz/crash
 for bin in "$@"; do
+    case "$bin" in *.log) continue ;; esac
     name=$(basename "$bin")
     seeds="tests/fuzz/corpus/$name"
     work="build-fuzz/corpus/$name"
