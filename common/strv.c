@@ -108,8 +108,8 @@ gw_err strv_to_u32(struct strv s, uint32_t *out)
     return err;
 }
 
-gw_err strv_split(struct strv s, const char *seps, struct strv *out,
-                  size_t max, size_t *n)
+gw_err strv_split(struct strv s, const char *seps, struct strv *out, size_t max,
+                  size_t *n)
 {
     size_t i = 0, count = 0;
 

@@ -37,8 +37,8 @@ gw_err strv_to_u32(struct strv s, uint32_t *out);
 
 /* Splits s at runs of the bytes in seps; empty fields are skipped. Fills at
  * most max views; GW_ETOOBIG if there were more fields than max. */
-gw_err strv_split(struct strv s, const char *seps, struct strv *out,
-                  size_t max, size_t *n);
+gw_err strv_split(struct strv s, const char *seps, struct strv *out, size_t max,
+                  size_t *n);
 
 /* Constant-time comparison of two byte strings of possibly different
  * length: the time depends only on the lengths. */

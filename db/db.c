@@ -134,9 +134,10 @@ static gw_err db_migrate(struct db *db, int target)
     if (err)
         return err;
     if (version > db_migration_count) {
-        log_error("db", "database schema version %d is newer than this "
-                  "build (%d): refusing to touch it", version,
-                  db_migration_count);
+        log_error("db",
+                  "database schema version %d is newer than this "
+                  "build (%d): refusing to touch it",
+                  version, db_migration_count);
         return GW_EDB;
     }
     for (v = version; v < target; v++) {
@@ -186,10 +187,9 @@ gw_err db_open_at_version(const char *path, int target, struct db **out)
     gw_err err;
 
     *out = NULL;
-    rc = sqlite3_open_v2(path, &db->conn,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                             SQLITE_OPEN_NOMUTEX,
-                         NULL);
+    rc = sqlite3_open_v2(
+        path, &db->conn,
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         log_error("db", "open %s: %s", path,
                   db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));

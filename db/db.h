@@ -51,8 +51,6 @@ gw_err db_ping(struct db *db);
 /* PRAGMA integrity_check == "ok". */
 gw_err db_integrity_ok(struct db *db);
 
-
-
 /* Savepoints nest inside a transaction: the gateway's writer runs many
  * requests in one transaction (group commit), each in its own savepoint,
  * so one failed request is undone without touching the others. */
