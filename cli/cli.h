@@ -11,6 +11,7 @@
 
 int cmd_serve(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_pin(int argc, char **argv);
 
 /* Loads the configuration for a subcommand: path if not NULL, else the
  * file named by $DIEMTUA_CONFIG, else the built-in defaults. Prints the

@@ -18,6 +18,7 @@ static const struct command {
     {"serve", "run the gateway (HTTP callbacks, outbox sender)", cmd_serve},
     {"import", "import a CSV export of the bank (communes, groups, ...)",
      cmd_import},
+    {"pin", "set or unlock a leader's PIN (PIN read from stdin)", cmd_pin},
 };
 
 static void usage(FILE *out)
