@@ -65,6 +65,9 @@ Q = @
 say = @echo
 endif
 
+# Keep objects of test binaries between runs.
+.SECONDARY:
+
 .PHONY: all deps test check asan lint format format-check run demo-db \
         install clean bench e2e _test _asan
 

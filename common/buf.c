@@ -1,5 +1,6 @@
 /* buf.c - bounded byte buffer */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,14 +42,18 @@ char *buf_detach(struct buf *b, size_t *len)
     return p;
 }
 
+/* Grows the allocation to at least need bytes (need <= max + 1), doubling
+ * but never past max + 1, the most a full buffer and its NUL take. */
 static void buf_grow(struct buf *b, size_t need)
 {
+    /* max may be SIZE_MAX ("no limit"): max + 1 must not wrap to 0. */
+    size_t limit = b->max < SIZE_MAX ? b->max + 1 : SIZE_MAX;
     size_t cap = b->cap ? b->cap : 64;
 
     while (cap < need)
-        cap = cap > b->max / 2 ? b->max + 1 : cap * 2;
-    if (cap > b->max + 1)
-        cap = b->max + 1;
+        cap = cap > limit / 2 ? limit : cap * 2;
+    if (cap > limit)
+        cap = limit;
     if (cap < need)
         cap = need;
     b->data = xrealloc(b->data, cap);

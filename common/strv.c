@@ -90,7 +90,8 @@ gw_err strv_to_u64(struct strv s, uint64_t max, uint64_t *out)
     for (i = 0; i < s.len; i++) {
         uint64_t d = (uint64_t)(s.p[i] - '0');
 
-        if (v > (max - d) / 10) /* v * 10 + d > max */
+        /* v * 10 + d > max; d > max first, or max - d would wrap */
+        if (d > max || v > (max - d) / 10)
             return GW_ETOOBIG;
         v = v * 10 + d;
     }

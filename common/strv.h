@@ -41,7 +41,8 @@ gw_err strv_split(struct strv s, const char *seps, struct strv *out, size_t max,
                   size_t *n);
 
 /* Constant-time comparison of two byte strings of possibly different
- * length: the time depends only on the lengths. */
+ * length: the time depends only on the lengths. b is the expected secret;
+ * an empty b (no secret configured) never matches. */
 bool strv_secure_eq(struct strv a, struct strv b);
 
 #endif

@@ -27,7 +27,10 @@ gw_err date_parse_iso(struct strv s, struct dt_date *out);
 bool date_valid(const struct dt_date *d);
 int date_days_in_month(int year, int month);
 
-/* Days since 1970-01-01 and back. */
+/* Days since 1970-01-01 and back. d must be a real date (date_valid or
+ * at least month 1..12). date_from_days covers 0001-01-01..9999-12-31 and
+ * gives the all-zero date (not valid) outside it; so does date_add_days
+ * and date_local for a result outside that range. */
 int64_t date_to_days(const struct dt_date *d);
 struct dt_date date_from_days(int64_t days);
 /* d plus n days (n may be negative). */

@@ -5,7 +5,8 @@
  * 160 septets; parts of a concatenated one hold 153 (the UDH takes the
  * rest), and an extension pair is never split across parts. A message
  * with any character outside the alphabet goes as UCS-2: 70 UTF-16 units
- * alone, 67 a part.
+ * alone, 67 a part (a character beyond U+FFFF takes two units, and that
+ * surrogate pair is not split across parts either).
  */
 #ifndef DT_GSM7_H
 #define DT_GSM7_H

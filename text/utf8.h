@@ -10,12 +10,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/buf.h"
 
 /* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF, no
  * NUL byte. */
 bool utf8_valid(const char *s, size_t len);
+
+/* Decodes the first code point of s into *cp and returns its length in
+ * bytes (1..4); 0 when s is empty or does not start with a valid
+ * sequence under the rules of utf8_valid (*cp is then untouched). */
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
 
 /* Number of code points in valid UTF-8 s. */
 size_t utf8_count(const char *s, size_t len);

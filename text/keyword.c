@@ -1,0 +1,82 @@
+/* keyword.c - normalising command words as users type them */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/strv.h"
+#include "text/keyword.h"
+#include "text/utf8.h"
+#include "common/banned.h"
+
+/* A command word worth comparing is short; longer input cannot match any
+ * keyword, so keyword_match gives up early instead of allocating much. */
+#define KEYWORD_INPUT_MAX 64
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alnum(char c)
+{
+    return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static char upper(char c)
+{
+    return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+}
+
+gw_err keyword_normalize(const char *s, size_t len, struct buf *out)
+{
+    struct buf ascii;
+    const char *a;
+    size_t i, n;
+    bool emitted = false, gap = false;
+    gw_err err;
+
+    /* Folding never makes text longer: each code point gives at most as
+     * many ASCII bytes as it had UTF-8 bytes. */
+    buf_init(&ascii, len);
+    err = utf8_fold_ascii(s, len, &ascii);
+    if (err) {
+        buf_release(&ascii);
+        return err == GW_ETOOBIG ? GW_EINTERNAL : err;
+    }
+    a = buf_cstr(&ascii);
+    n = ascii.len;
+    for (i = 0; i < n && !err; i++) {
+        char c = a[i];
+        bool keep =
+            is_alnum(c) || ((c == '.' || c == ',') && i > 0 && i + 1 < n &&
+                            is_digit(a[i - 1]) && is_digit(a[i + 1]));
+
+        if (!keep) {
+            gap = true;
+            continue;
+        }
+        if (gap && emitted)
+            err = buf_putc(out, ' ');
+        if (!err)
+            err = buf_putc(out, upper(c));
+        gap = false;
+        emitted = true;
+    }
+    buf_release(&ascii);
+    return err ? err : out->err;
+}
+
+bool keyword_match(struct strv word, const char *keyword)
+{
+    struct buf norm;
+    bool match;
+
+    if (word.len > KEYWORD_INPUT_MAX)
+        return false;
+    buf_init(&norm, KEYWORD_INPUT_MAX);
+    match = keyword_normalize(word.p, word.len, &norm) == GW_OK &&
+            strcmp(buf_cstr(&norm), keyword) == 0;
+    buf_release(&norm);
+    return match;
+}
