@@ -192,7 +192,7 @@ static const char diagnose_sql[] =
     " ON m.group_id = l.group_id AND m.seq = ?2 WHERE l.id = ?1";
 
 static gw_err record_diagnose(struct db *db, const struct db_collect_req *r,
-                              enum db_collect_why *why)
+                              enum db_collect_why *why, int64_t *allowed)
 {
     sqlite3_stmt *st = db_stmt(db, diagnose_sql);
     int rc;
@@ -211,10 +211,13 @@ static gw_err record_diagnose(struct db *db, const struct db_collect_req *r,
             *why = DB_COLLECT_NOT_LEADER;
         else if (sqlite3_column_type(st, 1) == SQLITE_NULL)
             *why = DB_COLLECT_NO_MEMBER;
-        else if (r->interest > sqlite3_column_int64(st, 2))
+        else if (r->interest > sqlite3_column_int64(st, 2)) {
             *why = DB_COLLECT_INTEREST_OVER;
-        else
+            *allowed = sqlite3_column_int64(st, 2);
+        } else {
             *why = DB_COLLECT_PRINCIPAL_OVER;
+            *allowed = sqlite3_column_int64(st, 3);
+        }
     }
     db_stmt_done(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE
@@ -245,11 +248,15 @@ static gw_err record_refuse(struct db *db, const struct db_collect_req *r,
     return audit_refused(db, &who, "record", object, NULL, reason);
 }
 
+static int64_t record_cap(const struct db_collect_req *r)
+{
+    return r->max_amount > 0 && r->max_amount <= DT_MONEY_MAX ? r->max_amount
+                                                              : DT_MONEY_MAX;
+}
+
 static enum db_collect_why record_precheck(const struct db_collect_req *r)
 {
-    int64_t cap = r->max_amount > 0 && r->max_amount <= DT_MONEY_MAX
-                      ? r->max_amount
-                      : DT_MONEY_MAX;
+    int64_t cap = record_cap(r);
 
     if (r->interest < 0 || r->savings < 0 || r->principal < 0 ||
         r->interest > cap || r->savings > cap || r->principal > cap)
@@ -294,21 +301,28 @@ static gw_err record_insert(struct db *db, const struct db_collect_req *r,
 }
 
 gw_err db_collection_record(struct db *db, const struct db_collect_req *r,
-                            enum db_collect_why *why, struct db_collection *out)
+                            enum db_collect_why *why, int64_t *allowed,
+                            struct db_collection *out)
 {
     struct db_audit a;
     char after[160];
+    int64_t dummy;
     bool inserted;
     gw_err err;
 
     memset(out, 0, sizeof(*out));
+    if (allowed == NULL)
+        allowed = &dummy;
+    *allowed = 0;
     *why = record_precheck(r);
+    if (*why == DB_COLLECT_TOO_BIG)
+        *allowed = record_cap(r);
     if (*why == DB_COLLECT_OK) {
         err = record_insert(db, r, &inserted);
         if (err)
             return err;
         if (!inserted) {
-            err = record_diagnose(db, r, why);
+            err = record_diagnose(db, r, why, allowed);
             if (err)
                 return err;
         }
@@ -341,12 +355,12 @@ enum move_owner {
 
 /* Bits of the states a move may start from. */
 enum {
-    S_RECORDED = 1 << 0,
-    S_CONFIRMED = 1 << 1,
-    S_DISPUTED = 1 << 2,
-    S_VOIDED = 1 << 3,
-    S_POSTED = 1 << 4,
-    S_UNPOSTED = 1 << 5,
+    S_RECORDED = DB_ST_RECORDED,
+    S_CONFIRMED = DB_ST_CONFIRMED,
+    S_DISPUTED = DB_ST_DISPUTED,
+    S_VOIDED = DB_ST_VOIDED,
+    S_POSTED = DB_ST_POSTED,
+    S_UNPOSTED = DB_ST_UNPOSTED,
 };
 
 struct move {

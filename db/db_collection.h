@@ -109,11 +109,13 @@ struct db_collect_req {
  * checks are in the INSERT itself; amounts already recorded for the same
  * member and session (any state but VOIDED) count against what is due.
  * GW_OK: out holds the new row (why DB_COLLECT_OK).
- * GW_EDENIED: refused, *why says why, an audit row is written.
+ * GW_EDENIED: refused, *why says why, an audit row is written; *allowed
+ *   (may be NULL) is the most that would have been accepted for the
+ *   amount at fault (interest, principal, or the cap), 0 otherwise.
  * GW_EEXIST: the receipt code is taken; draw another and call again
  * (nothing is written). */
 gw_err db_collection_record(struct db *db, const struct db_collect_req *r,
-                            enum db_collect_why *why,
+                            enum db_collect_why *why, int64_t *allowed,
                             struct db_collection *out);
 
 /* Who acts on an existing receipt. */
@@ -160,6 +162,26 @@ gw_err db_collection_post(struct db *db, const struct db_actor *who,
 gw_err db_collection_unpost(struct db *db, const struct db_actor *who,
                             const char *receipt_code,
                             struct db_collection *out);
+
+/* State sets, as bit masks. */
+#define DB_ST_RECORDED (1u << 0)
+#define DB_ST_CONFIRMED (1u << 1)
+#define DB_ST_DISPUTED (1u << 2)
+#define DB_ST_VOIDED (1u << 3)
+#define DB_ST_POSTED (1u << 4)
+#define DB_ST_UNPOSTED (1u << 5)
+
+/* The receipt code of the member's newest collection whose state is in
+ * states (XN or SAI typed without a code). GW_ENOTFOUND when none. */
+gw_err db_collection_latest(struct db *db, int64_t member_id, unsigned states,
+                            char code[DT_CODE_SIZE]);
+
+/* Receipt codes the bank has booked (a postings row) whose collection is
+ * not POSTED yet and may become so (RECORDED, CONFIRMED, DISPUTED,
+ * UNPOSTED), oldest first, in a malloc'ed array the caller frees (NULL
+ * when none). */
+gw_err db_collection_booked_codes(struct db *db, char (**codes)[DT_CODE_SIZE],
+                                  size_t *n);
 
 /* The receipt codes of a commune's session still RECORDED or CONFIRMED
  * (what close-session turns UNPOSTED), into a malloc'ed array the caller

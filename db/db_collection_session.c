@@ -34,6 +34,81 @@ static gw_err code_exists(struct db *db, const char *sql, const char *code)
     return rc == SQLITE_DONE ? GW_ENOTFOUND : db_error(db, rc, "lookup");
 }
 
+/* Collects the first column of every row of st into a growing array. */
+static gw_err codes_collect(struct db *db, sqlite3_stmt *st,
+                            char (**codes)[DT_CODE_SIZE], size_t *n)
+{
+    char(*v)[DT_CODE_SIZE] = NULL;
+    size_t cap = 0;
+    int rc;
+
+    *codes = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = xrealloc(v, cap * sizeof(*v));
+        }
+        col_text(st, 0, v[*n], sizeof(v[*n]));
+        (*n)++;
+    }
+    db_stmt_done(st);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        *n = 0;
+        return db_error(db, rc, "receipt codes");
+    }
+    *codes = v;
+    return GW_OK;
+}
+
+/* The state of a row as its DB_ST_ bit, for masks bound as a parameter. */
+#define STATE_BIT_SQL                                                          \
+    "(CASE state WHEN 'RECORDED' THEN 1 WHEN 'CONFIRMED' THEN 2"               \
+    " WHEN 'DISPUTED' THEN 4 WHEN 'VOIDED' THEN 8 WHEN 'POSTED' THEN 16"       \
+    " WHEN 'UNPOSTED' THEN 32 ELSE 0 END)"
+
+gw_err db_collection_latest(struct db *db, int64_t member_id, unsigned states,
+                            char code[DT_CODE_SIZE])
+{
+    static const char sql[] =
+        "SELECT receipt_code FROM collections WHERE member_id = ?1"
+        " AND (" STATE_BIT_SQL " & ?2) <> 0 ORDER BY created_at DESC, id DESC"
+        " LIMIT 1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    code[0] = '\0';
+    if (st == NULL)
+        return GW_EDB;
+    sqlite3_bind_int64(st, 1, member_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)states);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        col_text(st, 0, code, DT_CODE_SIZE);
+    db_stmt_done(st);
+    if (rc == SQLITE_ROW)
+        return GW_OK;
+    return rc == SQLITE_DONE ? GW_ENOTFOUND : db_error(db, rc, "latest");
+}
+
+gw_err db_collection_booked_codes(struct db *db, char (**codes)[DT_CODE_SIZE],
+                                  size_t *n)
+{
+    static const char sql[] =
+        "SELECT c.receipt_code FROM collections c"
+        " JOIN postings p ON p.receipt_code = c.receipt_code"
+        " WHERE c.state IN ('RECORDED', 'CONFIRMED', 'DISPUTED', 'UNPOSTED')"
+        " ORDER BY c.id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    *codes = NULL;
+    *n = 0;
+    if (st == NULL)
+        return GW_EDB;
+    return codes_collect(db, st, codes, n);
+}
+
 static const char commune_exists_sql[] =
     "SELECT 1 FROM communes WHERE code = ?1";
 static const char group_exists_sql[] = "SELECT 1 FROM groups WHERE code = ?1";
@@ -50,11 +125,8 @@ gw_err db_collection_open_codes(struct db *db, const char *commune_code,
         " AND c.state IN ('RECORDED', 'CONFIRMED')"
         " AND NOT EXISTS (SELECT 1 FROM postings p"
         "  WHERE p.receipt_code = c.receipt_code) ORDER BY c.id";
-    char(*v)[DT_CODE_SIZE] = NULL;
-    size_t cap = 0;
     sqlite3_stmt *st;
     gw_err err;
-    int rc;
 
     *codes = NULL;
     *n = 0;
@@ -66,22 +138,7 @@ gw_err db_collection_open_codes(struct db *db, const char *commune_code,
         return GW_EDB;
     db_bind_text(st, 1, commune_code);
     db_bind_text(st, 2, session_on);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = xrealloc(v, cap * sizeof(*v));
-        }
-        col_text(st, 0, v[*n], sizeof(v[*n]));
-        (*n)++;
-    }
-    db_stmt_done(st);
-    if (rc != SQLITE_DONE) {
-        free(v);
-        *n = 0;
-        return db_error(db, rc, "open codes");
-    }
-    *codes = v;
-    return GW_OK;
+    return codes_collect(db, st, codes, n);
 }
 
 gw_err db_collection_totals(struct db *db, int64_t leader_id,

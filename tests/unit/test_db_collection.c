@@ -70,7 +70,7 @@ static void record_ok(struct db *db, int64_t leader, int seq, const char *code,
     enum db_collect_why why = DB_COLLECT_TOO_BIG;
     struct db_collection c;
 
-    assert_int_equal(db_collection_record(db, &r, &why, &c), GW_OK);
+    assert_int_equal(db_collection_record(db, &r, &why, NULL, &c), GW_OK);
     assert_int_equal(why, DB_COLLECT_OK);
     assert_string_equal(c.state, "RECORDED");
     assert_string_equal(c.receipt_code, code);
@@ -83,7 +83,7 @@ static void test_record(void **state)
     enum db_collect_why why;
     struct db_collection c;
 
-    assert_int_equal(db_collection_record(db, &r, &why, &c), GW_OK);
+    assert_int_equal(db_collection_record(db, &r, &why, NULL, &c), GW_OK);
     assert_int_equal(why, DB_COLLECT_OK);
     assert_string_equal(c.state, "RECORDED");
     assert_string_equal(c.member_code, "M2");
@@ -101,7 +101,7 @@ static void test_record(void **state)
 
     /* The same code again: a collision, nothing written. */
     r = req(L1, 3, "K7Q2M9", 1000, 0, 0);
-    assert_int_equal(db_collection_record(db, &r, &why, &c), GW_EEXIST);
+    assert_int_equal(db_collection_record(db, &r, &why, NULL, &c), GW_EEXIST);
     assert_int_equal(audit_n(db, NULL), 1);
 
     /* Savings only (GTK) for a member with no loan. */
@@ -117,27 +117,28 @@ static void test_record_refusals(void **state)
         int seq;
         int64_t i, s, p, cap;
         enum db_collect_why why;
+        int64_t allowed;
     } t[] = {
         /* No seq 5 in G1; N2 is seq 2 of G2 but G1's seq 2 is M2. */
-        {L1, 5, 1000, 0, 0, 0, DB_COLLECT_NO_MEMBER},
-        {L1, 0, 1000, 0, 0, 0, DB_COLLECT_NO_MEMBER},
-        {L1, 1000, 1000, 0, 0, 0, DB_COLLECT_NO_MEMBER},
+        {L1, 5, 1000, 0, 0, 0, DB_COLLECT_NO_MEMBER, 0},
+        {L1, 0, 1000, 0, 0, 0, DB_COLLECT_NO_MEMBER, 0},
+        {L1, 1000, 1000, 0, 0, 0, DB_COLLECT_NO_MEMBER, 0},
         /* A member is not a leader, even for her own group. */
-        {M2, 3, 1000, 0, 0, 0, DB_COLLECT_NOT_LEADER},
-        {N2, 1, 1000, 0, 0, 0, DB_COLLECT_NOT_LEADER},
-        {999, 2, 1000, 0, 0, 0, DB_COLLECT_NOT_LEADER},
+        {M2, 3, 1000, 0, 0, 0, DB_COLLECT_NOT_LEADER, 0},
+        {N2, 1, 1000, 0, 0, 0, DB_COLLECT_NOT_LEADER, 0},
+        {999, 2, 1000, 0, 0, 0, DB_COLLECT_NOT_LEADER, 0},
         /* Interest: M2 owes 275,000; M3 100,000 + 50,000 overdue. */
-        {L1, 2, 275001, 0, 0, 0, DB_COLLECT_INTEREST_OVER},
-        {L1, 3, 150001, 0, 0, 0, DB_COLLECT_INTEREST_OVER},
-        {L1, 4, 1, 0, 0, 0, DB_COLLECT_INTEREST_OVER}, /* no loan */
+        {L1, 2, 275001, 0, 0, 0, DB_COLLECT_INTEREST_OVER, 275000},
+        {L1, 3, 150001, 0, 0, 0, DB_COLLECT_INTEREST_OVER, 150000},
+        {L1, 4, 1, 0, 0, 0, DB_COLLECT_INTEREST_OVER, 0}, /* no loan */
         /* Principal: M2 has 50,000,000 outstanding. */
-        {L1, 2, 0, 0, 50000001, 0, DB_COLLECT_PRINCIPAL_OVER},
-        {L1, 4, 0, 0, 1, 0, DB_COLLECT_PRINCIPAL_OVER},
+        {L1, 2, 0, 0, 50000001, 0, DB_COLLECT_PRINCIPAL_OVER, 50000000},
+        {L1, 4, 0, 0, 1, 0, DB_COLLECT_PRINCIPAL_OVER, 0},
         /* Absurd amounts. */
-        {L1, 2, 0, DT_MONEY_MAX + 1, 0, 0, DB_COLLECT_TOO_BIG},
-        {L1, 2, 0, 5000001, 0, 5000000, DB_COLLECT_TOO_BIG},
-        {L1, 2, -1, 0, 0, 0, DB_COLLECT_TOO_BIG},
-        {L1, 2, 0, 0, 0, 0, DB_COLLECT_EMPTY},
+        {L1, 2, 0, DT_MONEY_MAX + 1, 0, 0, DB_COLLECT_TOO_BIG, DT_MONEY_MAX},
+        {L1, 2, 0, 5000001, 0, 5000000, DB_COLLECT_TOO_BIG, 5000000},
+        {L1, 2, -1, 0, 0, 0, DB_COLLECT_TOO_BIG, DT_MONEY_MAX},
+        {L1, 2, 0, 0, 0, 0, DB_COLLECT_EMPTY, 0},
     };
     struct db *db = *state;
     struct db_collection c;
@@ -147,10 +148,13 @@ static void test_record_refusals(void **state)
         struct db_collect_req r =
             req(t[i].leader, t[i].seq, "ABCDEF", t[i].i, t[i].s, t[i].p);
         enum db_collect_why why = DB_COLLECT_OK;
+        int64_t allowed = -1;
 
         r.max_amount = t[i].cap;
-        assert_int_equal(db_collection_record(db, &r, &why, &c), GW_EDENIED);
+        assert_int_equal(db_collection_record(db, &r, &why, &allowed, &c),
+                         GW_EDENIED);
         assert_int_equal(why, t[i].why);
+        assert_int_equal(allowed, t[i].allowed);
         assert_int_equal(audit_n(db, "record"), (int64_t)i + 1);
         assert_int_equal(db_collection_get(db, "ABCDEF", &c), GW_ENOTFOUND);
     }
@@ -162,7 +166,8 @@ static void test_record_refusals(void **state)
         struct db_collect_req r = req(L1, 2, "PART33", 75001, 0, 0);
         enum db_collect_why why;
 
-        assert_int_equal(db_collection_record(db, &r, &why, &c), GW_EDENIED);
+        assert_int_equal(db_collection_record(db, &r, &why, NULL, &c),
+                         GW_EDENIED);
         assert_int_equal(why, DB_COLLECT_INTEREST_OVER);
     }
     record_ok(db, L1, 2, "PART44", 75000, 0, 0);
@@ -172,7 +177,7 @@ static void test_record_refusals(void **state)
         enum db_collect_why why;
 
         r.session_on = "2026-06-17";
-        assert_int_equal(db_collection_record(db, &r, &why, &c), GW_OK);
+        assert_int_equal(db_collection_record(db, &r, &why, NULL, &c), GW_OK);
     }
 }
 
@@ -190,7 +195,21 @@ static void test_confirm(void **state)
     struct db_actor m3 = actor(M3, "M3", FIX_M3_PHONE);
     struct db_collection c;
 
-    record_ok(db, L1, 2, "K7Q2M9", 275000, 20000, 0);
+    {
+        char code[DT_CODE_SIZE];
+
+        assert_int_equal(db_collection_latest(db, M2, DB_ST_RECORDED, code),
+                         GW_ENOTFOUND);
+        record_ok(db, L1, 2, "OLD222", 1000, 0, 0);
+        record_ok(db, L1, 2, "K7Q2M9", 274000, 20000, 0);
+        assert_int_equal(db_collection_latest(db, M2, DB_ST_RECORDED, code),
+                         GW_OK);
+        assert_string_equal(code, "K7Q2M9");
+        assert_int_equal(db_collection_latest(db, M3, DB_ST_RECORDED, code),
+                         GW_ENOTFOUND);
+        assert_int_equal(db_collection_latest(db, M2, DB_ST_POSTED, code),
+                         GW_ENOTFOUND);
+    }
     /* Another member cannot see or touch it: same answer as unknown. */
     assert_int_equal(db_collection_confirm(db, &m3, "K7Q2M9", &c),
                      GW_ENOTFOUND);
@@ -296,18 +315,39 @@ static void test_post_unpost(void **state)
     assert_int_equal(db_collection_post(db, &bank, "VOID44", &c), GW_EDENIED);
     assert_int_equal(db_collection_post(db, &bank, "NONE22", &c), GW_ENOTFOUND);
 
+    /* The bank books LOST33 and VOID44: only LOST33 may become POSTED. */
+    {
+        struct db_posting p = {"LOST33", "2026-05-17", 100000, 0, 0};
+        struct db_posting v = {"VOID44", "2026-05-17", 0, 10000, 0};
+
+        assert_int_equal(db_collection_booked_codes(db, &codes, &n), GW_OK);
+        assert_int_equal(n, 0);
+        assert_null(codes);
+        assert_int_equal(db_posting_upsert(db, &p, NOW), GW_OK);
+        assert_int_equal(db_posting_upsert(db, &v, NOW), GW_OK);
+        assert_int_equal(db_collection_booked_codes(db, &codes, &n), GW_OK);
+        assert_int_equal(n, 1);
+        assert_string_equal(codes[0], "LOST33");
+        free(codes);
+        /* Booked, so not left open for close-session. */
+        assert_int_equal(
+            db_collection_open_codes(db, "C1", SESSION, &codes, &n), GW_OK);
+        assert_int_equal(n, 0);
+        free(codes);
+    }
+    record_ok(db, L1, 3, "OPEN33", 50000, 0, 0);
     assert_int_equal(db_collection_open_codes(db, "C1", SESSION, &codes, &n),
                      GW_OK);
     assert_int_equal(n, 1);
-    assert_string_equal(codes[0], "LOST33");
+    assert_string_equal(codes[0], "OPEN33");
     free(codes);
     assert_int_equal(db_collection_open_codes(db, "NOPE", SESSION, &codes, &n),
                      GW_ENOTFOUND);
-    assert_int_equal(db_collection_unpost(db, &sys, "LOST33", &c), GW_OK);
+    assert_int_equal(db_collection_unpost(db, &sys, "OPEN33", &c), GW_OK);
     assert_string_equal(c.state, "UNPOSTED");
     assert_int_equal(db_collection_unpost(db, &sys, "POST22", &c), GW_EDENIED);
     /* A late booking still lands. */
-    assert_int_equal(db_collection_post(db, &bank, "LOST33", &c), GW_OK);
+    assert_int_equal(db_collection_post(db, &bank, "OPEN33", &c), GW_OK);
     assert_int_equal(audit_n(db, "post"), 5);
     assert_int_equal(audit_n(db, "unpost"), 2);
 }
