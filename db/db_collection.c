@@ -81,7 +81,7 @@ static const char get_sql[] =
     "SELECT c.id, c.receipt_code, c.state, c.session_on, c.interest,"
     " c.savings, c.principal, COALESCE(c.remitted_at, 0), c.created_at,"
     " m.id, m.seq, m.code, m.full_name, m.phone, l.id, l.full_name,"
-    " l.phone, g.id, g.code, co.name, co.officer_phone"
+    " l.phone, g.id, g.code, co.name, co.officer_phone, g.name"
     " FROM collections c JOIN members m ON m.id = c.member_id"
     " JOIN members l ON l.id = c.leader_id JOIN groups g ON g.id = c.group_id"
     " JOIN communes co ON co.id = g.commune_id WHERE c.receipt_code = ?1";
@@ -109,6 +109,7 @@ static void collection_row(sqlite3_stmt *st, struct db_collection *o)
     col_text(st, 18, o->group_code, sizeof(o->group_code));
     col_text(st, 19, o->commune_name, sizeof(o->commune_name));
     col_text(st, 20, o->officer_phone, sizeof(o->officer_phone));
+    col_text(st, 21, o->group_name, sizeof(o->group_name));
 }
 
 gw_err db_collection_get(struct db *db, const char *receipt_code,

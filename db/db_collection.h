@@ -65,6 +65,7 @@ struct db_collection {
     char leader_phone[DT_PHONE_SIZE];
     int64_t group_id;
     char group_code[DT_CODE_SIZE];
+    char group_name[DT_NAME_SIZE];
     char commune_name[DT_NAME_SIZE];
     char officer_phone[DT_PHONE_SIZE];
 };
