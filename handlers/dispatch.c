@@ -14,6 +14,7 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "handlers/collect.h"
 #include "handlers/handler.h"
 #include "text/date.h"
 #include "text/keyword.h"
@@ -34,22 +35,17 @@ static const struct handler_cmd commands[] = {
     {"DK NHAC", "START", HANDLER_ALL, 0, 0, 0, handler_start,
      MSG_USAGE_DK_NHAC},
     /* XN / SAI: the code may be left out to mean the latest receipt. */
-    {"XN", "OK", HANDLER_ALL, 0, 1, 0, handler_pending_help, MSG_USAGE_XN},
-    {"SAI", "NO", HANDLER_ALL, 0, 1, 0, handler_pending_help, MSG_USAGE_SAI},
+    {"XN", "OK", HANDLER_ALL, 0, 1, 0, handler_confirm, MSG_USAGE_XN},
+    {"SAI", "NO", HANDLER_ALL, 0, 1, 0, handler_dispute, MSG_USAGE_SAI},
     /* THU <stt> <lai> [<tk>] [G<goc>] <PIN> */
-    {"THU", "COL", HANDLER_LEADER, 3, 5, 1, handler_pending_help,
-     MSG_USAGE_THU},
+    {"THU", "COL", HANDLER_LEADER, 3, 5, 1, handler_collect, MSG_USAGE_THU},
     /* GTK <stt> <tk> <PIN>: savings alone */
-    {"GTK", "DEP", HANDLER_LEADER, 3, 3, 1, handler_pending_help,
-     MSG_USAGE_GTK},
-    {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_pending_help, MSG_USAGE_DS},
-    {"TONG", "SUM", HANDLER_LEADER, 0, 0, 0, handler_pending_help,
-     MSG_USAGE_TONG},
-    {"HUYTHU", "VOID", HANDLER_LEADER, 2, 2, 1, handler_pending_help,
-     MSG_USAGE_HUYTHU},
-    {"NOP", "REMIT", HANDLER_LEADER, 1, 1, 1, handler_pending_help,
-     MSG_USAGE_NOP},
-    {"MK", "PIN", HANDLER_LEADER, 2, 2, 2, handler_pending_help, MSG_USAGE_MK},
+    {"GTK", "DEP", HANDLER_LEADER, 3, 3, 1, handler_deposit, MSG_USAGE_GTK},
+    {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_unpaid, MSG_USAGE_DS},
+    {"TONG", "SUM", HANDLER_LEADER, 0, 0, 0, handler_totals, MSG_USAGE_TONG},
+    {"HUYTHU", "VOID", HANDLER_LEADER, 2, 2, 1, handler_void, MSG_USAGE_HUYTHU},
+    {"NOP", "REMIT", HANDLER_LEADER, 1, 1, 1, handler_remit, MSG_USAGE_NOP},
+    {"MK", "PIN", HANDLER_LEADER, 2, 2, 2, handler_pin_change, MSG_USAGE_MK},
 };
 
 /* ---- finding the command ---- */
