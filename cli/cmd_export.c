@@ -196,10 +196,12 @@ int cmd_export(int argc, char **argv)
         return 1;
     }
     rc = export_write(db, &a, out);
-    if (out != stdout && fclose(out) != 0)
+    if (out == stdout) {
+        if (fflush(stdout) != 0)
+            rc = 1;
+    } else if (fclose(out) != 0) {
         rc = 1;
-    else if (out == stdout && fflush(out) != 0)
-        rc = 1;
+    }
     db_close(db);
     return rc;
 }
