@@ -483,6 +483,37 @@ static void test_after_session(void **state)
     }
 }
 
+static void test_cheats(void **state)
+{
+    struct env *e = *state;
+    struct db_commune co = {"C1",      "An Thanh", "Ben Luc",
+                            "Long An", 17,         FIX_L1_PHONE};
+    struct reply *r;
+    char code[8], text[40];
+
+    /* Remitted, then voided to pocket the cash: refused. */
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 1234");
+    code_of(r, code);
+    (void)sms(e, FIX_L1_PHONE, "NOP 1234");
+    (void)snprintf(text, sizeof(text), "VOID %s 1234", code);
+    r = sms(e, FIX_L1_PHONE, text);
+    assert_int_equal(r->nmsgs, 1);
+    assert_contains(r->msgs[0].text, "da chot nop NH");
+    /* The officer's number is the leader's own: a dispute is not sent
+     * there, though it is recorded. */
+    assert_int_equal(db_commune_upsert(e->db, &co), GW_OK);
+    (void)snprintf(text, sizeof(text), "SAI %s", code);
+    r = sms(e, FIX_M2_PHONE, text);
+    assert_int_equal(r->nmsgs, 1);
+    assert_null(msg_to(r, FIX_L1_PHONE));
+    assert_int_equal(audit_n(e, "dispute"), 1);
+    /* Confirming for someone else's receipt via another member's phone,
+     * and a leader confirming her member's receipt: not found. */
+    (void)snprintf(text, sizeof(text), "XN %s", code);
+    r = sms(e, FIX_L1_PHONE, text);
+    assert_contains(msg_to(r, FIX_L1_PHONE), "Khong tim thay");
+}
+
 /* Every template of the control fits one segment with the widest data,
  * which templates_load proves; check it for ours explicitly. */
 static void test_templates_fit(void **state)
@@ -527,6 +558,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_session_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_after_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cheats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_templates_fit, setup, teardown),
     };
 
