@@ -219,6 +219,9 @@ static gw_err record_diagnose(struct db *db, const struct db_collect_req *r,
             *why = DB_COLLECT_PRINCIPAL_OVER;
             *allowed = sqlite3_column_int64(st, 3);
         }
+        /* The bank's new figures may be below what was recorded. */
+        if (*allowed < 0)
+            *allowed = 0;
     }
     db_stmt_done(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE
