@@ -3,11 +3,12 @@
 #include <stdlib.h>
 
 #include "cli/cli.h"
+#include "common/log.h"
 #include "common/banned.h"
 
 int cli_load_config(const char *path, struct dt_config *cfg)
 {
-    char err[512];
+    char err[1024];
 
     if (path == NULL)
         path = getenv("DIEMTUA_CONFIG");
@@ -19,5 +20,6 @@ int cli_load_config(const char *path, struct dt_config *cfg)
         (void)fprintf(stderr, "diemtua: %s\n", err);
         return 1;
     }
+    log_set_level((enum log_level)cfg->log_level);
     return 0;
 }

@@ -19,45 +19,60 @@
 
 #define CFG_STR_SIZE 512
 
+/* Service messages (reminders, statements) go out only inside these
+ * windows of Vietnam local time; receipts and replies are not held. */
+#define CFG_WINDOWS_MAX 4
+
+struct cfg_window {
+    unsigned from; /* minute of the day, 0..1439 */
+    unsigned to;   /* minute of the day, from < to <= 1440 (24:00) */
+};
+
+struct cfg_windows {
+    unsigned n; /* 1..CFG_WINDOWS_MAX, sorted, not overlapping */
+    struct cfg_window w[CFG_WINDOWS_MAX];
+};
+
 /* One aggregator's settings; which keys apply depends on the provider. */
 struct cfg_provider {
-    bool enabled;                 /* section present in the file */
-    char token[CFG_STR_SIZE];     /* callback secret: ?token= in our URL */
-    char send_url[CFG_STR_SIZE];  /* their send API */
-    char username[CFG_STR_SIZE];  /* kannel sendsms user, AT username */
-    char password[CFG_STR_SIZE];  /* kannel sendsms password */
-    char api_key[CFG_STR_SIZE];   /* eSMS ApiKey, AT apiKey header */
-    char secret_key[CFG_STR_SIZE];/* eSMS SecretKey */
-    char private_key[CFG_STR_SIZE];/* eSMS key for the MO `sign` */
-    char sender[CFG_STR_SIZE];    /* from / Brandname / short code */
-    char dlr_url[CFG_STR_SIZE];   /* our public base URL for DLRs */
-    unsigned sms_type;            /* eSMS SmsType (2 = customer care) */
+    bool enabled;                   /* section present in the file */
+    char token[CFG_STR_SIZE];       /* callback secret: ?token= in our URL */
+    char send_url[CFG_STR_SIZE];    /* their send API */
+    char username[CFG_STR_SIZE];    /* kannel sendsms user, AT username */
+    char password[CFG_STR_SIZE];    /* kannel sendsms password */
+    char api_key[CFG_STR_SIZE];     /* eSMS ApiKey, AT apiKey header */
+    char secret_key[CFG_STR_SIZE];  /* eSMS SecretKey */
+    char private_key[CFG_STR_SIZE]; /* eSMS key for the MO `sign` */
+    char sender[CFG_STR_SIZE];      /* from / Brandname / short code */
+    char dlr_url[CFG_STR_SIZE];     /* our public base URL for DLRs */
+    unsigned sms_type;              /* eSMS SmsType (2 = customer care) */
+    unsigned line; /* line of the [section] header, 0 if absent */
 };
 
 struct dt_config {
     /* [server] */
-    char bind[64];                /* address to listen on */
+    char bind[64]; /* address to listen on */
     unsigned port;
-    unsigned threads;             /* libmicrohttpd thread pool size */
+    unsigned threads; /* libmicrohttpd thread pool size */
     unsigned connection_limit;
-    unsigned connection_timeout;  /* seconds idle before a close */
-    size_t max_body;              /* bytes; larger requests get 413 */
+    unsigned connection_timeout; /* seconds idle before a close */
+    size_t max_body;             /* bytes; larger requests get 413 */
 
     /* [database] */
     char db_path[CFG_STR_SIZE];
 
     /* [log] */
-    int log_level;                /* enum log_level */
+    int log_level; /* enum log_level */
 
     /* [outbound] */
-    char provider[32];            /* log | kannel | esms | africastalking */
-    double send_rate;             /* messages a second, at most */
-    unsigned max_attempts;        /* then FAILED */
-    unsigned backoff_initial;     /* seconds before the first retry */
-    unsigned backoff_max;         /* cap on the delay between retries */
+    char provider[32];        /* log | kannel | esms | africastalking */
+    double send_rate;         /* messages a second, at most */
+    unsigned max_attempts;    /* then FAILED */
+    unsigned backoff_initial; /* seconds before the first retry */
+    unsigned backoff_max;     /* cap on the delay between retries */
     unsigned connect_timeout_ms;
     unsigned request_timeout_ms;
-    char ca_file[CFG_STR_SIZE];   /* extra CA bundle (tests); "" = system */
+    char ca_file[CFG_STR_SIZE]; /* extra CA bundle (tests); "" = system */
 
     /* [limits] */
     unsigned per_number_per_hour; /* inbound SMS a number may send */
@@ -73,6 +88,7 @@ struct dt_config {
 
     /* [reminders] */
     unsigned remind_days_before;
+    struct cfg_windows service_hours; /* when reminders may go out */
 
     /* [ussd] */
     unsigned ussd_session_timeout; /* seconds */
@@ -84,8 +100,15 @@ struct dt_config {
 };
 
 /* Fills cfg with every default, then reads path over it. On any error
- * writes "path:line: key: reason" into err[errsize] and returns
- * GW_EINVAL (GW_EIO if the file cannot be read). */
+ * writes "path:line: key: reason" into err[errsize] (a line-level problem
+ * has no key: "path:line: reason") and returns GW_EINVAL; a file that
+ * cannot be read gives GW_EIO and "path: cannot read: <strerror>".
+ * After reading, cross-checks: a provider section must hold a token, the
+ * [outbound] provider (unless "log") must have its section with a
+ * send_url and its credentials, backoff_initial <= backoff_max.
+ * Syntax: [section], key = value, '#' or ';' comments at the start of a
+ * line, optional double quotes around a value, ${NAME} for the value of
+ * environment variable NAME. cfg is the caller's; nothing is allocated. */
 gw_err config_load(const char *path, struct dt_config *cfg, char *err,
                    size_t errsize);
 
@@ -95,5 +118,10 @@ void config_defaults(struct dt_config *cfg);
 /* The settings of the named provider, or NULL for an unknown name. */
 const struct cfg_provider *config_provider(const struct dt_config *cfg,
                                            const char *name);
+
+/* The i-th row of the key table: its section and key name (static
+ * strings). false when i is past the end. Lets tests check that the
+ * example file documents every key. */
+bool config_key_at(size_t i, const char **section, const char **key);
 
 #endif

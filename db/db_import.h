@@ -39,7 +39,7 @@ struct db_member {
     int seq; /* 1..999, the member's number in the group list */
     char full_name[DT_NAME_SIZE];
     char phone[DT_PHONE_SIZE];
-    char role[8]; /* "member" or "leader" */
+    char role[8];  /* "member" or "leader" */
     int reminders; /* consent flags, 0 or 1 */
     int campaigns;
 };
@@ -73,15 +73,65 @@ struct db_posting {
     int64_t principal;
 };
 
+/* A unique value another row already holds (GW_EEXIST). */
+struct db_conflict {
+    const char *column;      /* static: "phone" or "seq" */
+    char code[DT_CODE_SIZE]; /* the code of the row holding it */
+};
+
+/* All upserts: the row is borrowed; GW_OK when inserted or updated,
+ * GW_ENOTFOUND when a referenced code does not exist (in the database or
+ * earlier in the same transaction), GW_EBUSY or GW_EDB when the store
+ * fails (the transaction must then be rolled back). */
 gw_err db_commune_upsert(struct db *db, const struct db_commune *c);
+/* GW_ENOTFOUND: no commune g->commune_code. */
 gw_err db_group_upsert(struct db *db, const struct db_group *g);
+/* GW_ENOTFOUND: no group m->group_code. GW_EEXIST: the phone belongs to
+ * another member, or the seq is taken in the group; conflict (may be
+ * NULL) then says which and by whom. */
 gw_err db_member_upsert(struct db *db, const struct db_member *m,
-                        char conflict[DT_CODE_SIZE]);
+                        struct db_conflict *conflict);
+/* GW_ENOTFOUND: no member l->member_code. */
 gw_err db_loan_upsert(struct db *db, const struct db_loan *l);
+/* GW_ENOTFOUND: no member s->member_code. now (Unix seconds) is stored
+ * as the time the balance was last confirmed by an import. */
 gw_err db_savings_upsert(struct db *db, const struct db_savings *s,
                          int64_t now);
-/* GW_ENOTFOUND when no collection has this receipt code. */
+/* Stores what the bank booked for a receipt. GW_ENOTFOUND when no
+ * collection has this receipt code. This stores the posting row only:
+ * moving the collection to POSTED (and telling the member) is the
+ * collections module's job, which reads the postings table, so that an
+ * import never sends messages from inside the bank's data load. now is
+ * stored as imported_at on the first import of the receipt only. */
 gw_err db_posting_upsert(struct db *db, const struct db_posting *p,
                          int64_t now);
+
+/* Reading back, mainly for tests and checks: fills *out from the row
+ * with this code; GW_ENOTFOUND if there is none. */
+gw_err db_commune_get(struct db *db, const char *code, struct db_commune *out);
+gw_err db_group_get(struct db *db, const char *code, struct db_group *out);
+gw_err db_member_get(struct db *db, const char *code, struct db_member *out);
+gw_err db_loan_get(struct db *db, const char *code, struct db_loan *out);
+gw_err db_savings_get(struct db *db, const char *member_code,
+                      struct db_savings *out);
+gw_err db_posting_get(struct db *db, const char *receipt_code,
+                      struct db_posting *out);
+
+/* The imported tables. */
+enum db_table {
+    DB_COMMUNES,
+    DB_GROUPS,
+    DB_MEMBERS,
+    DB_LOANS,
+    DB_SAVINGS,
+    DB_POSTINGS,
+    DB_TABLE_COUNT
+};
+
+/* Number of rows in a table, and a digest (FNV-1a over every column of
+ * every row in id order) that changes when any value changes: lets a test
+ * prove that a refused import left a table exactly as it was. */
+gw_err db_table_count(struct db *db, enum db_table t, int64_t *n);
+gw_err db_table_digest(struct db *db, enum db_table t, uint64_t *digest);
 
 #endif

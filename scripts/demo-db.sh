@@ -1,0 +1,20 @@
+#!/bin/sh
+# demo-db.sh - build the demo database from demo/*.csv
+#   scripts/demo-db.sh BIN DBPATH
+# Removes DBPATH (and its -wal/-shm files), then imports the demo files in
+# dependency order with `BIN import --db DBPATH KIND FILE`. Stops at the
+# first file that fails (its errors are on stderr).
+set -eu
+if [ $# -ne 2 ]; then
+    echo "usage: $0 BIN DBPATH" >&2
+    exit 2
+fi
+bin=$1
+db=$2
+dir=$(dirname "$0")/../demo
+[ -d demo ] && [ "$(cd demo && pwd)" = "$(cd "$dir" && pwd)" ] && dir=demo
+rm -f "$db" "$db-wal" "$db-shm"
+mkdir -p "$(dirname "$db")"
+for kind in communes groups members loans savings postings; do
+    "$bin" import --db "$db" "$kind" "$dir/$kind.csv"
+done
