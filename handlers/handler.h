@@ -17,6 +17,8 @@
 #include "common/strv.h"
 #include "config/config.h"
 #include "db/db.h"
+#include "db/db_member.h"
+#include "handlers/template.h"
 #include "text/date.h"
 
 struct templates;
@@ -65,5 +67,75 @@ gw_err reply_add(struct reply *out, const char *phone, const char *text,
  * are not errors: they produce a helpful reply and GW_OK. */
 gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
                   const struct sms_in *in, struct reply *out);
+
+/* ---- The command table (dispatch.c) ----
+ *
+ * handle_sms() folds the text (keyword_normalize: ASCII, upper case, one
+ * space between words), finds the command by its Vietnamese keyword or
+ * English alias, checks the caller's role and the number of arguments,
+ * then runs it. Adding a command is one row in dispatch.c plus its
+ * handler; the checks are the dispatcher's, not the handler's.
+ */
+
+/* Who may run a command (a bit set). */
+#define HANDLER_MEMBER 1u
+#define HANDLER_LEADER 2u
+#define HANDLER_ALL (HANDLER_MEMBER | HANDLER_LEADER)
+
+/* Words of a command message the dispatcher looks at; more is an arity
+ * error for every command. */
+#define HANDLER_MAX_WORDS 16
+
+/* One command call, built by the dispatcher; everything is borrowed and
+ * valid only during the call. */
+struct handler_call {
+    struct db *db;
+    const struct handler_ctx *ctx;
+    const struct sms_in *in;
+    const struct db_caller *who;   /* the sender, a known member */
+    const struct handler_cmd *cmd; /* the row that matched */
+    const struct strv *argv;       /* normalised words after the keyword */
+    size_t argc;
+    struct reply *out;
+};
+
+typedef gw_err (*handler_fn)(const struct handler_call *call);
+
+struct handler_cmd {
+    const char *keyword; /* Vietnamese, upper-case ASCII, may hold a space */
+    const char *alias;   /* English, or NULL */
+    unsigned roles;      /* HANDLER_MEMBER | HANDLER_LEADER */
+    unsigned min_args;
+    unsigned max_args;
+    /* The last pin_tail arguments are PINs: stored as "****". Counted from
+     * the end so optional arguments before the PIN do not move it. */
+    unsigned pin_tail;
+    handler_fn run;
+    enum msg_id usage; /* the syntax reply */
+};
+
+/* The row for the command at the start of words[0..n), or NULL; *used is
+ * how many words the keyword took (1 or 2: "HUY NHAC", or "S D" typed
+ * with a space). words are normalised (upper-case ASCII). */
+const struct handler_cmd *dispatch_lookup(const struct strv *words, size_t n,
+                                          size_t *used);
+
+/* Renders message msg with args and adds it as the reply to the sender
+ * (call->in->phone, and no one else), kind REPLY. A render error is a
+ * template bug (the load check rules it out) and is returned. */
+gw_err handler_say(const struct handler_call *call, enum msg_id msg,
+                   const struct tpl_arg *args, size_t nargs);
+
+/* Member commands (cmd_member.c). */
+gw_err handler_balance(const struct handler_call *call); /* SD  / BAL  */
+gw_err handler_savings(const struct handler_call *call); /* TK  / SAV  */
+gw_err handler_due(const struct handler_call *call);     /* LAI / DUE  */
+gw_err handler_history(const struct handler_call *call); /* LS  / HIST */
+gw_err handler_stop(const struct handler_call *call);    /* HUY NHAC / STOP */
+gw_err handler_start(const struct handler_call *call);   /* DK NHAC / START */
+gw_err handler_help(const struct handler_call *call);    /* HD  / HELP */
+/* Commands not built yet (XN, SAI and the leader's): the help for the
+ * caller's role. */
+gw_err handler_pending_help(const struct handler_call *call);
 
 #endif

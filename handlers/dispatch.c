@@ -1,0 +1,361 @@
+/* dispatch.c - route an inbound SMS to its command
+ *
+ * One table holds every command with who may run it, how many arguments
+ * it takes and which of them are PINs (Redis's command table, OpenSMTPD's
+ * split of checking from doing). handle_sms() does the checks every
+ * command shares, in this order: who is calling, which command, may this
+ * caller run it, are the arguments the right number. A user mistake at
+ * any step is answered with the syntax that would have worked.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "handlers/handler.h"
+#include "text/date.h"
+#include "text/keyword.h"
+#include "text/utf8.h"
+#include "common/banned.h"
+
+/* Leader commands come with their own handlers in the next step; until
+ * then they answer with the leader's help, and members are refused. */
+static const struct handler_cmd commands[] = {
+    /* keyword, alias, roles, min, max, pin_tail, run, usage */
+    {"SD", "BAL", HANDLER_ALL, 0, 0, 0, handler_balance, MSG_USAGE_SD},
+    {"TK", "SAV", HANDLER_ALL, 0, 0, 0, handler_savings, MSG_USAGE_TK},
+    {"LAI", "DUE", HANDLER_ALL, 0, 0, 0, handler_due, MSG_USAGE_LAI},
+    {"LS", "HIST", HANDLER_ALL, 0, 0, 0, handler_history, MSG_USAGE_LS},
+    {"HD", "HELP", HANDLER_ALL, 0, 2, 0, handler_help, MSG_USAGE_HD},
+    {"HUY NHAC", "STOP", HANDLER_ALL, 0, 0, 0, handler_stop,
+     MSG_USAGE_HUY_NHAC},
+    {"DK NHAC", "START", HANDLER_ALL, 0, 0, 0, handler_start,
+     MSG_USAGE_DK_NHAC},
+    /* XN / SAI: the code may be left out to mean the latest receipt. */
+    {"XN", "OK", HANDLER_ALL, 0, 1, 0, handler_pending_help, MSG_USAGE_XN},
+    {"SAI", "NO", HANDLER_ALL, 0, 1, 0, handler_pending_help, MSG_USAGE_SAI},
+    /* THU <stt> <lai> [<tk>] [G<goc>] <PIN> */
+    {"THU", "COL", HANDLER_LEADER, 3, 5, 1, handler_pending_help,
+     MSG_USAGE_THU},
+    /* GTK <stt> <tk> <PIN>: savings alone */
+    {"GTK", "DEP", HANDLER_LEADER, 3, 3, 1, handler_pending_help,
+     MSG_USAGE_GTK},
+    {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_pending_help, MSG_USAGE_DS},
+    {"TONG", "SUM", HANDLER_LEADER, 0, 0, 0, handler_pending_help,
+     MSG_USAGE_TONG},
+    {"HUYTHU", "VOID", HANDLER_LEADER, 2, 2, 1, handler_pending_help,
+     MSG_USAGE_HUYTHU},
+    {"NOP", "REMIT", HANDLER_LEADER, 1, 1, 1, handler_pending_help,
+     MSG_USAGE_NOP},
+    {"MK", "PIN", HANDLER_LEADER, 2, 2, 2, handler_pending_help, MSG_USAGE_MK},
+};
+
+/* ---- finding the command ---- */
+
+/* name against the first words: "HUY NHAC" matches HUY + NHAC (2 words)
+ * and HUYNHAC (1 word); "SD" matches SD. */
+static bool name_match(const char *name, const struct strv *w, size_t n,
+                       size_t *used)
+{
+    const char *sp = strchr(name, ' ');
+    size_t len = strlen(name), first;
+
+    if (sp == NULL) {
+        *used = 1;
+        return strv_eq(w[0], name);
+    }
+    first = (size_t)(sp - name);
+    if (n >= 2 && strv_eq(w[1], sp + 1) && w[0].len == first &&
+        memcmp(w[0].p, name, first) == 0) {
+        *used = 2;
+        return true;
+    }
+    *used = 1;
+    return w[0].len == len - 1 && memcmp(w[0].p, name, first) == 0 &&
+           memcmp(w[0].p + first, sp + 1, len - first - 1) == 0;
+}
+
+/* "S D", "HUY THU": a one-word keyword typed with a space inside. Tried
+ * only when nothing matched as typed. */
+static const struct handler_cmd *joined_lookup(const struct strv *w, size_t n)
+{
+    char joined[16];
+    size_t i;
+
+    if (n < 2 || w[0].len + w[1].len >= sizeof(joined))
+        return NULL;
+    memcpy(joined, w[0].p, w[0].len);
+    memcpy(joined + w[0].len, w[1].p, w[1].len);
+    joined[w[0].len + w[1].len] = '\0';
+    for (i = 0; i < ARRAY_SIZE(commands); i++) {
+        const struct handler_cmd *c = &commands[i];
+
+        if (strchr(c->keyword, ' ') == NULL && strcmp(joined, c->keyword) == 0)
+            return c;
+        if (c->alias && strcmp(joined, c->alias) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+const struct handler_cmd *dispatch_lookup(const struct strv *words, size_t n,
+                                          size_t *used)
+{
+    const struct handler_cmd *c;
+    size_t i;
+
+    *used = 0;
+    if (n == 0)
+        return NULL;
+    for (i = 0; i < ARRAY_SIZE(commands); i++) {
+        c = &commands[i];
+        if (name_match(c->keyword, words, n, used) ||
+            (c->alias && name_match(c->alias, words, n, used)))
+            return c;
+    }
+    c = joined_lookup(words, n);
+    *used = c ? 2 : 0;
+    return c;
+}
+
+/* Splits normalised text (single spaces, trimmed) into at most max words;
+ * *total counts them all. */
+static size_t split_words(const char *s, size_t len, struct strv *w, size_t max,
+                          size_t *total)
+{
+    size_t i = 0, n = 0;
+
+    *total = 0;
+    while (i < len) {
+        size_t start = i;
+
+        while (i < len && s[i] != ' ')
+            i++;
+        if (n < max)
+            w[n++] = strv_make(s + start, i - start);
+        (*total)++;
+        i++; /* the space */
+    }
+    return n;
+}
+
+/* ---- what gets stored ---- */
+
+/* The text as received, as far as it fits, cut on a character boundary;
+ * bytes that are not valid UTF-8 (and NULs) become '?'. */
+static void stored_verbatim(const struct strv *text, char *out, size_t size)
+{
+    size_t n = text->len < size - 1 ? text->len : size - 1;
+    bool valid;
+    size_t i;
+
+    while (n > 0 && n < text->len && ((unsigned char)text->p[n] & 0xC0) == 0x80)
+        n--; /* do not end inside a multi-byte character */
+    valid = utf8_valid(text->p, n);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text->p[i];
+
+        out[i] = (c == 0 || (!valid && c >= 0x80)) ? '?' : (char)c;
+    }
+    out[n] = '\0';
+}
+
+/* Text that could not be read as words may still hold a leader's PIN:
+ * every run of four or more digits becomes stars. */
+static void mask_digit_runs(char *s)
+{
+    size_t i = 0, start;
+
+    while (s[i]) {
+        if (s[i] < '0' || s[i] > '9') {
+            i++;
+            continue;
+        }
+        for (start = i; s[i] >= '0' && s[i] <= '9'; i++)
+            ;
+        if (i - start >= 4)
+            memset(s + start, '*', i - start);
+    }
+}
+
+static bool is_pin_like(struct strv w)
+{
+    size_t i;
+
+    if (w.len < 4 || w.len > 8)
+        return false;
+    for (i = 0; i < w.len; i++)
+        if (w.p[i] < '0' || w.p[i] > '9')
+            return false;
+    return true;
+}
+
+/* The normalised words with PINs replaced by "****": the last pin_tail
+ * arguments of a command that takes PINs, or, when mask_digits, any
+ * word that looks like a PIN (a leader's mistyped command). */
+static void stored_redacted(const struct strv *w, size_t n, size_t first_arg,
+                            unsigned pin_tail, bool mask_digits, char *out,
+                            size_t size)
+{
+    struct buf b;
+    size_t i;
+
+    buf_init(&b, size - 1);
+    for (i = 0; i < n; i++) {
+        bool pin = (i >= first_arg && n - i <= pin_tail) ||
+                   (mask_digits && is_pin_like(w[i]));
+
+        if (i > 0)
+            (void)buf_putc(&b, ' ');
+        if (pin)
+            (void)buf_puts(&b, "****");
+        else
+            (void)buf_append(&b, w[i].p, w[i].len);
+    }
+    /* Too long once starred (a short PIN became "****"): store nothing
+     * that could hold a PIN. */
+    if (b.err)
+        (void)strv_copy(strv_make("****", 4), out, size);
+    else
+        (void)strv_copy(strv_make(buf_cstr(&b), b.len), out, size);
+    buf_release(&b);
+}
+
+/* ---- replies every command shares ---- */
+
+static gw_err reply_help(const struct handler_call *call, bool unknown)
+{
+    bool leader = call->who && call->who->is_leader;
+    enum msg_id msg;
+
+    if (unknown)
+        msg = leader ? MSG_UNKNOWN_LEADER : MSG_UNKNOWN_MEMBER;
+    else
+        msg = leader ? MSG_HELP_LEADER : MSG_HELP_MEMBER;
+    return handler_say(call, msg, NULL, 0);
+}
+
+gw_err handler_help(const struct handler_call *call)
+{
+    const struct handler_cmd *c;
+    size_t used;
+
+    /* HD THU: the syntax of one command, if this caller may use it. */
+    if (call->argc > 0) {
+        c = dispatch_lookup(call->argv, call->argc, &used);
+        if (c && (c->roles &
+                  (call->who->is_leader ? HANDLER_LEADER : HANDLER_MEMBER)))
+            return handler_say(call, c->usage, NULL, 0);
+    }
+    return reply_help(call, false);
+}
+
+gw_err handler_pending_help(const struct handler_call *call)
+{
+    return reply_help(call, false);
+}
+
+static gw_err reply_unknown_number(const struct handler_call *call)
+{
+    char day[DT_DATE_SIZE];
+    bool claimed = false;
+    gw_err err;
+
+    /* Not a Vietnamese mobile: no one to answer, and answering foreign
+     * numbers is how SMS pumping makes money. */
+    if (call->in->phone[0] == '\0')
+        return GW_OK;
+    date_format_iso(&call->in->today, day, sizeof(day));
+    err = db_unknown_reply_claim(call->db, call->in->phone, day, &claimed);
+    if (err || !claimed)
+        return err;
+    return handler_say(call, MSG_UNKNOWN_NUMBER, NULL, 0);
+}
+
+static gw_err run_command(struct handler_call *call, size_t nargs_total)
+{
+    const struct handler_cmd *c = call->cmd;
+    unsigned role = call->who->is_leader ? HANDLER_LEADER : HANDLER_MEMBER;
+
+    if (!(c->roles & role)) {
+        const struct tpl_arg a[] = {TPL_STR("cmd", c->keyword)};
+
+        return handler_say(call, MSG_LEADER_ONLY, a, ARRAY_SIZE(a));
+    }
+    if (nargs_total < c->min_args || nargs_total > c->max_args)
+        return handler_say(call, c->usage, NULL, 0);
+    return c->run(call);
+}
+
+/* Fills stored_text: the text as received, unless it may hold a PIN. A
+ * command that takes PINs is stored as words with its PINs starred; so is
+ * text that is no command from a leader or an unknown number (a leader
+ * on a new phone, a mistyped THU), where anything PIN-like goes. */
+static void store_text(const struct handler_call *call, const struct strv *w,
+                       size_t n, size_t used, bool garbled)
+{
+    char *out = call->out->stored_text;
+    size_t size = sizeof(call->out->stored_text);
+    bool may_hold_pin = call->who == NULL || call->who->is_leader;
+
+    if (call->cmd && call->cmd->pin_tail) {
+        stored_redacted(w, n, used, call->cmd->pin_tail, false, out, size);
+    } else if (!call->cmd && n > 0 && may_hold_pin) {
+        stored_redacted(w, n, 0, 0, true, out, size);
+    } else {
+        stored_verbatim(&call->in->text, out, size);
+        if (garbled && may_hold_pin)
+            mask_digit_runs(out);
+    }
+}
+
+gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
+                  const struct sms_in *in, struct reply *out)
+{
+    struct strv words[HANDLER_MAX_WORDS];
+    struct handler_call call;
+    struct db_caller who;
+    struct buf norm;
+    size_t n = 0, total = 0, used = 0;
+    bool garbled;
+    gw_err err;
+
+    memset(out, 0, sizeof(*out));
+    memset(&call, 0, sizeof(call));
+    call.db = db;
+    call.ctx = ctx;
+    call.in = in;
+    call.out = out;
+    buf_init(&norm, DT_SMS_IN_MAX);
+    /* Text that does not fold (bad UTF-8), or longer than any concatenated
+     * SMS, is not a command. */
+    garbled = in->text.len > DT_SMS_IN_MAX ||
+              keyword_normalize(in->text.p, in->text.len, &norm) != GW_OK;
+    if (!garbled)
+        n = split_words(buf_cstr(&norm), norm.len, words, ARRAY_SIZE(words),
+                        &total);
+    call.cmd = dispatch_lookup(words, n, &used);
+
+    err = in->phone[0] ? db_member_by_phone(db, in->phone, &who) : GW_ENOTFOUND;
+    if (err && err != GW_ENOTFOUND)
+        goto out;
+    call.who = err ? NULL : &who;
+    store_text(&call, words, n, used, garbled);
+    if (call.who == NULL) {
+        err = reply_unknown_number(&call);
+        goto out;
+    }
+    call.argv = words + used;
+    call.argc = n - used;
+    if (n == 0 && !garbled)
+        err = reply_help(&call, false);
+    else if (call.cmd == NULL)
+        err = reply_help(&call, true);
+    else
+        err = run_command(&call, total - used);
+out:
+    buf_release(&norm);
+    return err;
+}
