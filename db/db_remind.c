@@ -197,7 +197,9 @@ gw_err db_remind_walk(struct db *db, enum db_remind_query q,
     if (st == NULL)
         return GW_EDB;
     if (sqlite3_bind_int64(st, 1, commune_id) || db_bind_text(st, 2, kind) ||
-        db_bind_text(st, 3, period) || db_bind_text(st, 4, session)) {
+        db_bind_text(st, 3, period) ||
+        (sqlite3_bind_parameter_count(st) >= 4 &&
+         db_bind_text(st, 4, session))) {
         db_stmt_done(st);
         return db_error(db, sqlite3_errcode(db->conn), "bind remind walk");
     }

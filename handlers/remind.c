@@ -249,6 +249,12 @@ static gw_err on_row(void *arg, const struct db_remind_row *r)
     if (w->kind == REMIND_LEADER && r->count2 == 0)
         return GW_OK;
     err = render(w, r, text, sizeof(text));
+    if (err == GW_ENOTFOUND) {
+        log_warn("remind", "no %s for member %lld: her group has no leader "
+                 "to sign it", kind, (long long)r->member_id);
+        w->skipped++;
+        return GW_OK;
+    }
     if (err) {
         /* One bad row (no leader, an amount past the template's width)
          * must not stop the others: count it and go on. */
