@@ -42,8 +42,7 @@ struct campaign_args {
     bool yes;
 };
 
-static int parse_args(int argc, char **argv, struct campaign_args *a,
-                      int *done)
+static int parse_args(int argc, char **argv, struct campaign_args *a, int *done)
 {
     int i;
 
@@ -89,8 +88,8 @@ static int parse_args(int argc, char **argv, struct campaign_args *a,
 }
 
 /* Checks the text and the hour; prints why not. 0 or an exit status. */
-static int check_request(const struct campaign_args *a, char *text,
-                         size_t size, int64_t *at)
+static int check_request(const struct campaign_args *a, char *text, size_t size,
+                         int64_t *at)
 {
     int64_t from, to;
     unsigned minute;
@@ -156,8 +155,8 @@ static int run(struct db *db, const struct campaign_args *a, const char *text,
     }
     err = db_begin(db);
     if (err == GW_OK)
-        err = db_campaign_enqueue(db, &a->f, from, to, CAMPAIGN_DAILY_CAP,
-                                  text, at, &queued);
+        err = db_campaign_enqueue(db, &a->f, from, to, CAMPAIGN_DAILY_CAP, text,
+                                  at, &queued);
     if (err == GW_OK)
         err = db_commit(db);
     if (err) {

@@ -93,8 +93,9 @@ static int run_pass(const struct dt_config *cfg, const char *db_path,
     }
     if (templates_set_brand(&tpl, cfg->brand, cfg->hotline) ||
         db_open(db_path, &db) != GW_OK) {
-        (void)fprintf(stderr, "diemtua remind: cannot start (brand or "
-                              "database %s)\n",
+        (void)fprintf(stderr,
+                      "diemtua remind: cannot start (brand or "
+                      "database %s)\n",
                       db_path);
         templates_release(&tpl);
         return 1;

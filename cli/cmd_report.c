@@ -139,8 +139,9 @@ static int make_period(const struct report_args *a, struct db_kpi_period *p)
 
 static const char *level_name(enum db_kpi_level l)
 {
-    return l == DB_KPI_GROUP ? "group" : l == DB_KPI_COMMUNE ? "commune"
-                                                             : "union";
+    return l == DB_KPI_GROUP     ? "group"
+           : l == DB_KPI_COMMUNE ? "commune"
+                                 : "union";
 }
 
 struct ratios {
@@ -172,8 +173,8 @@ static void print_table_row(const struct db_kpi_row *row)
     if (utf8_fold_ascii(row->name, strlen(row->name), &name) != GW_OK)
         buf_reset(&name);
     (void)printf("%-8s %-12s %-24.24s %9s %10s %8s %8lld %8lld\n",
-                 level_name(row->level), row->code, buf_cstr(&name),
-                 r.overdue, r.interest, r.savers, (long long)row->k.disputed,
+                 level_name(row->level), row->code, buf_cstr(&name), r.overdue,
+                 r.interest, r.savers, (long long)row->k.disputed,
                  (long long)row->k.unposted);
     buf_release(&name);
 }
@@ -255,9 +256,9 @@ static void print_head(const struct db_kpi_period *p, enum report_format f)
     if (f == FMT_TABLE)
         (void)printf("sessions %s..%s, saving in %s..%s (percent)\n"
                      "%-8s %-12s %-24s %9s %10s %8s %8s %8s\n",
-                     p->session_from, p->session_to, p->month_from,
-                     p->month_to, "level", "code", "name", "overdue",
-                     "interest", "savers", "disputed", "unbooked");
+                     p->session_from, p->session_to, p->month_from, p->month_to,
+                     "level", "code", "name", "overdue", "interest", "savers",
+                     "disputed", "unbooked");
     else if (f == FMT_CSV)
         (void)printf("level,code,name,outstanding,overdue,overdue_ratio,"
                      "interest_due,interest_collected,interest_rate,members,"
@@ -280,10 +281,10 @@ static int run_report(struct db *db, const struct db_kpi_period *p,
         (void)fprintf(stderr, "diemtua report: %s\n", gw_strerror(err));
         rc = 1;
     } else if (fmt == FMT_JSON) {
-        json_t *doc = json_pack("{s:s,s:s,s:s,s:s,s:O}", "session_from",
-                                p->session_from, "session_to", p->session_to,
-                                "month_from", p->month_from, "month_to",
-                                p->month_to, "rows", o.rows);
+        json_t *doc =
+            json_pack("{s:s,s:s,s:s,s:s,s:O}", "session_from", p->session_from,
+                      "session_to", p->session_to, "month_from", p->month_from,
+                      "month_to", p->month_to, "rows", o.rows);
         char *s = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
 
         if (s)

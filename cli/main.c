@@ -18,8 +18,9 @@ static const struct command {
     {"serve", "run the gateway (HTTP callbacks, outbox sender)", cmd_serve},
     {"import", "import a CSV export of the bank (communes, groups, ...)",
      cmd_import},
-    {"remind", "one pass of reminders, leader notes, overdue notices, "
-               "statements",
+    {"remind",
+     "one pass of reminders, leader notes, overdue notices, "
+     "statements",
      cmd_remind},
     {"campaign", "an advertising text ([QC]) to members who opted in",
      cmd_campaign},

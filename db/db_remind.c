@@ -29,7 +29,7 @@
  * 6 date, 7 amount, 8 amount2, 9 amount3, 10 count, 11 count2.
  * Parameters: ?1 commune, ?2 kind, ?3 period, ?4 session. */
 #define NOT_MARKED(m)                                                          \
-    " AND NOT EXISTS (SELECT 1 FROM remind_sent r WHERE r.member_id = " m     \
+    " AND NOT EXISTS (SELECT 1 FROM remind_sent r WHERE r.member_id = " m      \
     ".id AND r.kind = ?2 AND r.period = ?3)"
 
 static const char sql_members[] =
@@ -41,10 +41,11 @@ static const char sql_members[] =
     " JOIN members m ON m.group_id = g.id"
     " JOIN loans l ON l.member_id = m.id"
     " WHERE g.commune_id = ?1 AND m.reminders = 1 AND l.status <> 'closed'" //
-    NOT_MARKED("m")
-    " AND NOT EXISTS (SELECT 1 FROM collections c WHERE c.member_id = m.id"
-    "  AND c.session_on = ?4 AND c.state IN " PAID_STATES ")"
-    " GROUP BY m.id HAVING sum(l.interest_due) > 0 ORDER BY m.id";
+    NOT_MARKED(
+        "m") " AND NOT EXISTS (SELECT 1 FROM collections c WHERE c.member_id = "
+             "m.id"
+             "  AND c.session_on = ?4 AND c.state IN " PAID_STATES ")"
+             " GROUP BY m.id HAVING sum(l.interest_due) > 0 ORDER BY m.id";
 
 #define HAS_DUE(m)                                                             \
     "EXISTS (SELECT 1 FROM loans l WHERE l.member_id = " m ".id"               \
@@ -53,14 +54,17 @@ static const char sql_members[] =
 static const char sql_leaders[] =
     "SELECT ld.id, ld.phone, '', co.name, co.officer_phone, '', '', 0, 0, 0,"
     " (SELECT count(*) FROM members m WHERE m.group_id = ld.group_id"
-    "  AND " HAS_DUE("m") " AND NOT EXISTS (SELECT 1 FROM collections c"
-    "  WHERE c.member_id = m.id AND c.session_on = ?4"
-    "  AND c.state IN " PAID_STATES ")),"
-    " (SELECT count(*) FROM members m WHERE m.group_id = ld.group_id"
-    "  AND " HAS_DUE("m") ")"
-    " FROM groups g JOIN communes co ON co.id = g.commune_id"
-    " JOIN members ld ON ld.group_id = g.id AND ld.role = 'leader'"
-    " WHERE g.commune_id = ?1 AND ld.reminders = 1" //
+    "  AND " HAS_DUE(
+        "m") " AND NOT EXISTS (SELECT 1 FROM collections c"
+             "  WHERE c.member_id = m.id AND c.session_on = ?4"
+             "  AND c.state IN " PAID_STATES ")),"
+             " (SELECT count(*) FROM members m WHERE m.group_id = ld.group_id"
+             "  AND " HAS_DUE(
+                 "m") ")"
+                      " FROM groups g JOIN communes co ON co.id = g.commune_id"
+                      " JOIN members ld ON ld.group_id = g.id AND ld.role = "
+                      "'leader'"
+                      " WHERE g.commune_id = ?1 AND ld.reminders = 1" //
     NOT_MARKED("ld") " ORDER BY ld.id";
 
 static const char sql_overdue[] =
@@ -92,12 +96,12 @@ static const char sql_statements[] =
     " FROM groups g JOIN communes co ON co.id = g.commune_id"
     " JOIN members m ON m.group_id = g.id"
     " WHERE g.commune_id = ?1" //
-    NOT_MARKED("m")
-    " AND (EXISTS (SELECT 1 FROM loans l WHERE l.member_id = m.id"
-    "  AND l.status <> 'closed')"
-    "  OR EXISTS (SELECT 1 FROM savings s WHERE s.member_id = m.id"
-    "  AND s.balance > 0))"
-    " ORDER BY m.id";
+    NOT_MARKED(
+        "m") " AND (EXISTS (SELECT 1 FROM loans l WHERE l.member_id = m.id"
+             "  AND l.status <> 'closed')"
+             "  OR EXISTS (SELECT 1 FROM savings s WHERE s.member_id = m.id"
+             "  AND s.balance > 0))"
+             " ORDER BY m.id";
 
 /* Copies a text column into out[size]; "" for NULL. Values longer than
  * the field were refused at import, so a cut cannot happen for our own
@@ -146,8 +150,8 @@ gw_err db_remind_communes(struct db *db, int session_day, const char *kind,
     *n = 0;
     if (st == NULL)
         return GW_EDB;
-    if (sqlite3_bind_int(st, 1, session_day) ||
-        db_bind_text(st, 2, kind) || db_bind_text(st, 3, period)) {
+    if (sqlite3_bind_int(st, 1, session_day) || db_bind_text(st, 2, kind) ||
+        db_bind_text(st, 3, period)) {
         db_stmt_done(st);
         return db_error(db, sqlite3_errcode(db->conn), "bind communes");
     }
@@ -183,9 +187,8 @@ static const char *walk_sql(enum db_remind_query q)
     return NULL;
 }
 
-gw_err db_remind_walk(struct db *db, enum db_remind_query q,
-                      int64_t commune_id, const char *kind,
-                      const char *period, const char *session,
+gw_err db_remind_walk(struct db *db, enum db_remind_query q, int64_t commune_id,
+                      const char *kind, const char *period, const char *session,
                       db_remind_row_fn fn, void *arg)
 {
     const char *sql = walk_sql(q);
@@ -240,8 +243,8 @@ gw_err db_remind_mark(struct db *db, int64_t member_id, const char *kind,
 }
 
 gw_err db_remind_commune_done(struct db *db, int64_t commune_id,
-                              const char *kind, const char *period,
-                              size_t sent, int64_t now)
+                              const char *kind, const char *period, size_t sent,
+                              int64_t now)
 {
     sqlite3_stmt *st = db_stmt(
         db, "INSERT INTO remind_done (commune_id, kind, period, sent, at)"
@@ -347,11 +350,11 @@ gw_err db_campaign_enqueue(struct db *db, const struct db_campaign_filter *f,
 gw_err db_campaign_check_filter(struct db *db,
                                 const struct db_campaign_filter *f)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT (?1 IS NULL OR EXISTS (SELECT 1 FROM groups"
-            "  WHERE code = ?1))"
-            " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM communes"
-            "  WHERE code = ?2))");
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT (?1 IS NULL OR EXISTS (SELECT 1 FROM groups"
+                    "  WHERE code = ?1))"
+                    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM communes"
+                    "  WHERE code = ?2))");
     int rc, ok = 0;
 
     if (st == NULL)

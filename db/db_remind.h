@@ -67,9 +67,8 @@ gw_err db_remind_communes(struct db *db, int session_day, const char *kind,
  * marker (kind, period). session is the session's date "YYYY-MM-DD" that
  * "paid" and "collected" refer to. Rows come in member id order. fn may
  * write (mark, enqueue) on the same connection while the walk runs. */
-gw_err db_remind_walk(struct db *db, enum db_remind_query q,
-                      int64_t commune_id, const char *kind,
-                      const char *period, const char *session,
+gw_err db_remind_walk(struct db *db, enum db_remind_query q, int64_t commune_id,
+                      const char *kind, const char *period, const char *session,
                       db_remind_row_fn fn, void *arg);
 
 /* Marks (member_id, kind, period) sent with the outbox row outbox_id (0:
@@ -82,8 +81,8 @@ gw_err db_remind_mark(struct db *db, int64_t member_id, const char *kind,
 /* Marks the commune done for (kind, period); sent is how many messages
  * the pass queued there. A second call changes nothing. */
 gw_err db_remind_commune_done(struct db *db, int64_t commune_id,
-                              const char *kind, const char *period,
-                              size_t sent, int64_t now);
+                              const char *kind, const char *period, size_t sent,
+                              int64_t now);
 
 /* ---- campaigns (advertising, Decree 91) ---- */
 

@@ -159,8 +159,8 @@ gw_err scheduler_start(const struct dt_config *cfg,
     err = templates_load(cfg->templates, &s->tpl, why, sizeof(why));
     if (err)
         log_error("remind", "%s", why);
-    if (!err && (err = templates_set_brand(&s->tpl, cfg->brand,
-                                           cfg->hotline)) != GW_OK)
+    if (!err &&
+        (err = templates_set_brand(&s->tpl, cfg->brand, cfg->hotline)) != GW_OK)
         log_error("remind", "bad brand or hotline");
     if (!err)
         err = db_open(cfg->db_path, &s->db);

@@ -54,8 +54,8 @@ gw_err campaign_prepare(const char *text, char *out, size_t size)
     memcpy(out, CAMPAIGN_PREFIX, sizeof(CAMPAIGN_PREFIX) - 1);
     n = sizeof(CAMPAIGN_PREFIX) - 1;
     for (p = buf_cstr(&folded); *p; p++) {
-        if (is_space(*p) && (n == sizeof(CAMPAIGN_PREFIX) - 1 ||
-                             out[n - 1] == ' '))
+        if (is_space(*p) &&
+            (n == sizeof(CAMPAIGN_PREFIX) - 1 || out[n - 1] == ' '))
             continue; /* leading or repeated white space */
         if (n + 1 >= size) {
             err = GW_ETOOBIG;

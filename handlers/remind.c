@@ -88,8 +88,7 @@ static struct dt_date session_in(int year, int month, int day)
     return d;
 }
 
-struct dt_date remind_next_session(const struct dt_date *today,
-                                   int session_day)
+struct dt_date remind_next_session(const struct dt_date *today, int session_day)
 {
     static const struct dt_date none = {0, 0, 0};
 
@@ -100,8 +99,7 @@ struct dt_date remind_next_session(const struct dt_date *today,
     return session_in(today->year, today->month + 1, session_day);
 }
 
-struct dt_date remind_prev_session(const struct dt_date *today,
-                                   int session_day)
+struct dt_date remind_prev_session(const struct dt_date *today, int session_day)
 {
     static const struct dt_date none = {0, 0, 0};
 
@@ -138,7 +136,8 @@ bool remind_plan_day(const struct remind_settings *s,
     /* From days_before days ahead to the day before; on the day itself
      * only when days_before is 0 (the session is that morning). Days in
      * between catch up a pass that could not run. */
-    if (until <= (int64_t)s->days_before && (until >= 1 || s->days_before == 0)) {
+    if (until <= (int64_t)s->days_before &&
+        (until >= 1 || s->days_before == 0)) {
         set_due(out, REMIND_MEMBER, &next, false);
         set_due(out, REMIND_OVERDUE, &next, false);
     }
@@ -209,8 +208,8 @@ static gw_err render(const struct walk *w, const struct db_remind_row *r,
             TPL_DATE("session", *ses), TPL_STR("commune", r->commune),
             TPL_INT("unpaid", r->count), TPL_INT("members", r->count2)};
 
-        return template_render(t, MSG_LEADER_DAY_BEFORE, a, ARRAY_SIZE(a),
-                               out, size);
+        return template_render(t, MSG_LEADER_DAY_BEFORE, a, ARRAY_SIZE(a), out,
+                               size);
     }
     case REMIND_OVERDUE: {
         if (date_parse_iso(strv_from_cstr(r->date), &date) != GW_OK)
@@ -250,8 +249,10 @@ static gw_err on_row(void *arg, const struct db_remind_row *r)
         return GW_OK;
     err = render(w, r, text, sizeof(text));
     if (err == GW_ENOTFOUND) {
-        log_warn("remind", "no %s for member %lld: her group has no leader "
-                 "to sign it", kind, (long long)r->member_id);
+        log_warn("remind",
+                 "no %s for member %lld: her group has no leader "
+                 "to sign it",
+                 kind, (long long)r->member_id);
         w->skipped++;
         return GW_OK;
     }
@@ -305,13 +306,13 @@ static gw_err run_commune(struct walk *w, int64_t commune_id)
     w->queued = w->skipped = 0;
     if (!w->o->dry_run && (err = db_begin(w->db)) != GW_OK)
         return err;
-    err = db_remind_walk(w->db, kind_query[w->kind], commune_id, kind,
-                         period, session, on_row, w);
+    err = db_remind_walk(w->db, kind_query[w->kind], commune_id, kind, period,
+                         session, on_row, w);
     if (w->o->dry_run)
         return err;
     if (err == GW_OK)
-        err = db_remind_commune_done(w->db, commune_id, kind, period,
-                                     w->queued, w->now);
+        err = db_remind_commune_done(w->db, commune_id, kind, period, w->queued,
+                                     w->now);
     if (err == GW_OK)
         err = db_commit(w->db);
     if (err) {
@@ -323,8 +324,7 @@ static gw_err run_commune(struct walk *w, int64_t commune_id)
 
 static gw_err run_kind(struct db *db, const struct remind_opts *o,
                        const struct remind_due *due, enum remind_kind k,
-                       int session_day, int64_t now,
-                       struct remind_result *res)
+                       int session_day, int64_t now, struct remind_result *res)
 {
     struct walk w = {o, db, k, due, now, 0, 0};
     int64_t *ids = NULL;
@@ -362,8 +362,7 @@ gw_err remind_pass(struct db *db, const struct remind_opts *o, int64_t now,
             continue;
         for (k = 0; k < REMIND_KIND_COUNT && err == GW_OK; k++)
             if (due.due[k])
-                err = run_kind(db, o, &due, (enum remind_kind)k, day, now,
-                               res);
+                err = run_kind(db, o, &due, (enum remind_kind)k, day, now, res);
     }
     return err;
 }

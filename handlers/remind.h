@@ -136,15 +136,15 @@ typedef void (*remind_msg_fn)(void *arg, const struct remind_msg *m);
 struct remind_opts {
     const struct remind_settings *settings; /* borrowed */
     const struct templates *tpl;            /* borrowed, brand set */
-    bool dry_run;          /* render and report; write nothing */
-    remind_msg_fn on_msg;  /* each message rendered; may be NULL */
+    bool dry_run;         /* render and report; write nothing */
+    remind_msg_fn on_msg; /* each message rendered; may be NULL */
     void *arg;
 };
 
 struct remind_result {
-    bool in_window;                   /* false: nothing was considered */
-    size_t count[REMIND_KIND_COUNT];  /* queued (or would be, dry run) */
-    size_t skipped;                   /* rows that could not be rendered */
+    bool in_window;                  /* false: nothing was considered */
+    size_t count[REMIND_KIND_COUNT]; /* queued (or would be, dry run) */
+    size_t skipped;                  /* rows that could not be rendered */
 };
 
 /* One pass as at Unix time now. Each commune with something due is one

@@ -87,8 +87,12 @@ static void test_hours(void **state)
         unsigned minute;
         bool ok;
     } t[] = {
-        {0, false},          {6 * 60 + 59, false}, {7 * 60, true},
-        {12 * 60, true},     {21 * 60 + 59, true}, {22 * 60, false},
+        {0, false},
+        {6 * 60 + 59, false},
+        {7 * 60, true},
+        {12 * 60, true},
+        {21 * 60 + 59, true},
+        {22 * 60, false},
         {23 * 60 + 59, false},
     };
     size_t i;
@@ -161,8 +165,7 @@ static size_t send_at(struct db *db, const struct db_campaign_filter *f,
     campaign_day(t, &from, &to, &minute);
     assert_int_equal(db_begin(db), GW_OK);
     assert_int_equal(db_campaign_enqueue(db, f, from, to, CAMPAIGN_DAILY_CAP,
-                                         "[QC] Tuan le tiet kiem", t,
-                                         &queued),
+                                         "[QC] Tuan le tiet kiem", t, &queued),
                      GW_OK);
     assert_int_equal(db_commit(db), GW_OK);
     return queued;
@@ -234,8 +237,7 @@ int main(void)
         cmocka_unit_test(test_hours),
         cmocka_unit_test(test_day),
         cmocka_unit_test_setup_teardown(test_audience, db_setup, db_teardown),
-        cmocka_unit_test_setup_teardown(test_daily_cap, db_setup,
-                                        db_teardown),
+        cmocka_unit_test_setup_teardown(test_daily_cap, db_setup, db_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -331,10 +331,8 @@ static void test_days_before_setting(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_exact_pass, fx_setup,
-                                        fx_teardown),
-        cmocka_unit_test_setup_teardown(test_once_only, fx_setup,
-                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_exact_pass, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_once_only, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_leader_note, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_opt_out, fx_setup, fx_teardown),

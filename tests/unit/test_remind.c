@@ -15,7 +15,7 @@
 #include "text/date.h"
 #include "common/banned.h"
 
-#define HM(h, m) ((h) * 60U + (m))
+#define HM(h, m) ((h)*60U + (m))
 
 static void test_windows_default(void **state)
 {
@@ -92,8 +92,8 @@ static void test_sessions(void **state)
         struct dt_date p = remind_prev_session(&t[i].today, t[i].day);
 
         if (date_cmp(&n, &t[i].next) != 0 || date_cmp(&p, &t[i].prev) != 0)
-            fail_msg("row %zu: next %d-%d-%d prev %d-%d-%d", i, n.year,
-                     n.month, n.day, p.year, p.month, p.day);
+            fail_msg("row %zu: next %d-%d-%d prev %d-%d-%d", i, n.year, n.month,
+                     n.day, p.year, p.month, p.day);
     }
 }
 

@@ -141,8 +141,7 @@ static void test_session(void **state)
     assert_int_equal(db_report_kpis(*state, &p, collect, &g), GW_OK);
     assert_int_equal(g.n, 6);
     check(&g.rows[5],
-          &(struct want){DB_KPI_UNION, "", "0.54", "24.00", "30.00", 10, 1,
-                         0});
+          &(struct want){DB_KPI_UNION, "", "0.54", "24.00", "30.00", 10, 1, 0});
     /* October: M1's 270,000 booked at the 17th; nobody saved. */
     period(&p, "2026-10-01", "2026-10-31", "2026-10-01", "2026-10-31");
     assert_int_equal(db_report_union(*state, &p, &k), GW_OK);
@@ -164,8 +163,8 @@ static void test_empty(void **state)
     period(&p, "2026-11-01", "2026-11-30", "2026-11-01", "2026-11-30");
     assert_int_equal(db_report_kpis(db, &p, collect, &g), GW_OK);
     assert_int_equal(g.n, 1); /* the union row alone, all zero */
-    check(&g.rows[0], &(struct want){DB_KPI_UNION, "", "0.00", "0.00",
-                                     "0.00", 0, 0, 0});
+    check(&g.rows[0],
+          &(struct want){DB_KPI_UNION, "", "0.00", "0.00", "0.00", 0, 0, 0});
     db_close(db);
 }
 

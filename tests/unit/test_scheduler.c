@@ -67,22 +67,19 @@ static void test_scheduler(void **state)
     assert_int_equal(remind_fixture_load(db), GW_OK);
     config_defaults(&cfg);
     (void)snprintf(cfg.db_path, sizeof(cfg.db_path), "%s", path);
-    assert_int_equal(remind_parse_local("2026-11-14 08:00", &fixed_now),
-                     GW_OK);
+    assert_int_equal(remind_parse_local("2026-11-14 08:00", &fixed_now), GW_OK);
     assert_int_equal(scheduler_start(&cfg, &opts, &s), GW_OK);
     wait_passes(s, 2);
     scheduler_stop(s);
     assert_int_equal(notified, 1); /* the second pass had nothing */
-    assert_int_equal(member_fixture_int(db, "SELECT count(*) FROM outbox",
-                                        &n),
+    assert_int_equal(member_fixture_int(db, "SELECT count(*) FROM outbox", &n),
                      GW_OK);
     assert_int_equal(n, 11);
     /* A restart sends nothing twice. */
     assert_int_equal(scheduler_start(&cfg, &opts, &s), GW_OK);
     wait_passes(s, 1);
     scheduler_stop(s);
-    assert_int_equal(member_fixture_int(db, "SELECT count(*) FROM outbox",
-                                        &n),
+    assert_int_equal(member_fixture_int(db, "SELECT count(*) FROM outbox", &n),
                      GW_OK);
     assert_int_equal(n, 11);
     buf_init(&m, 65536);
