@@ -12,7 +12,10 @@
 
 /* ?1..?2 sessions, ?3..?4 the month. Each aggregate is computed once per
  * table in a CTE and joined to the groups: one pass over loans and one
- * over the period's collections (index collections_session). */
+ * over the period's collections (index collections_session). CROSS JOIN
+ * makes SQLite walk the groups and look each commune up: left to itself
+ * it scanned every group for every commune to save the final sort (7 s
+ * instead of 1 s at 1 million members). */
 static const char sql_groups[] =
     "WITH lo AS (SELECT m.group_id AS gid, sum(l.outstanding) AS o,"
     "  sum(l.overdue_amount) AS od, sum(l.interest_due) AS idue"
@@ -32,7 +35,7 @@ static const char sql_groups[] =
     " coalesce(lo.od, 0), coalesce(lo.idue, 0), coalesce(co.ic, 0),"
     " coalesce(mm.n, 0), coalesce(sv.s, 0), coalesce(co.d, 0),"
     " coalesce(co.u, 0)"
-    " FROM groups g JOIN communes c ON c.id = g.commune_id"
+    " FROM groups g CROSS JOIN communes c ON c.id = g.commune_id"
     " LEFT JOIN lo ON lo.gid = g.id LEFT JOIN co ON co.gid = g.id"
     " LEFT JOIN sv ON sv.gid = g.id LEFT JOIN mm ON mm.gid = g.id"
     " ORDER BY c.code, g.code";
