@@ -8,8 +8,7 @@
  *
  *   struct scheduler *s;
  *   if (scheduler_start(cfg, NULL, &s) == GW_OK) {
- *       metrics_set_extra(scheduler_metrics);   // optional
- *       ...
+ *       ...                       // a /metrics hook calls scheduler_metrics()
  *       scheduler_stop(s);
  *   }
  */
@@ -51,7 +50,7 @@ uint64_t scheduler_passes(struct scheduler *s);
 /* Appends the union-level KPI gauges and the scheduler's counters in
  * Prometheus text format to out (nothing before the first refresh).
  * Reads a cache under a mutex, never the database, so a scrape costs
- * nothing; safe from any thread. Fits metrics_set_extra(). */
+ * nothing; safe from any thread (server.c's metrics hook calls it). */
 void scheduler_metrics(struct buf *out);
 
 #endif
