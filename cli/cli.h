@@ -14,6 +14,9 @@ int cmd_import(int argc, char **argv);
 int cmd_pin(int argc, char **argv);
 int cmd_close_session(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_remind(int argc, char **argv);
+int cmd_campaign(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Loads the configuration for a subcommand: path if not NULL, else the
  * file named by $DIEMTUA_CONFIG, else the built-in defaults. Prints the

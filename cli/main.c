@@ -22,6 +22,14 @@ static const struct command {
     {"close-session", "after a session: unbooked receipts to UNPOSTED, alerts",
      cmd_close_session},
     {"export", "export a group's session list as CSV (Form 13/TD)", cmd_export},
+    {"remind",
+     "one pass of reminders, leader notes, overdue notices, "
+     "statements",
+     cmd_remind},
+    {"campaign", "an advertising text ([QC]) to members who opted in",
+     cmd_campaign},
+    {"report", "KPIs per group, commune and union (table, CSV, JSON)",
+     cmd_report},
 };
 
 static void usage(FILE *out)

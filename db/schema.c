@@ -175,8 +175,41 @@ static const char *const migration_1[] = {
     NULL,
 };
 
+/* Scheduled messages (handlers/remind.c) and the report. */
+static const char *const migration_2[] = {
+    /* Once-only: one row per (member, kind, period), written in the same
+     * transaction as the outbox row, so no pass or restart sends twice. */
+    "CREATE TABLE remind_sent ("
+    " member_id INTEGER NOT NULL REFERENCES members(id),"
+    " kind TEXT NOT NULL,"
+    " period TEXT NOT NULL,"
+    " outbox_id INTEGER REFERENCES outbox(id),"
+    " at INTEGER NOT NULL,"
+    " PRIMARY KEY (member_id, kind, period)) WITHOUT ROWID;",
+    /* A commune whose pass for (kind, period) finished: later passes skip
+     * it instead of scanning its members again. */
+    "CREATE TABLE remind_done ("
+    " commune_id INTEGER NOT NULL REFERENCES communes(id),"
+    " kind TEXT NOT NULL,"
+    " period TEXT NOT NULL,"
+    " sent INTEGER NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " PRIMARY KEY (commune_id, kind, period)) WITHOUT ROWID;",
+    "CREATE INDEX communes_session_day ON communes(session_day);",
+    /* Leaders of a group without scanning its members. */
+    "CREATE INDEX members_group_role ON members(group_id, role);",
+    /* The 3-a-day advertising cap counts a member's CAMPAIGN rows. */
+    "CREATE INDEX outbox_member_kind ON outbox(member_id, kind, created_at);",
+    /* "Paid this session" and the report's per-session sums. */
+    "CREATE INDEX collections_member_session ON collections(member_id,"
+    " session_on);",
+    "CREATE INDEX collections_session ON collections(session_on);",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
     migration_1,
+    migration_2,
 };
 
 const int db_migration_count =
