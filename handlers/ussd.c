@@ -47,12 +47,24 @@ enum node {
     N_WRITE /* terminal: the action that writes */
 };
 
-enum cmd { C_SD, C_LAI, C_LS, C_HD, C_DS, C_TONG, C_XN, C_SAI, C_THU,
-           C_HUYTHU, C_NOP, C_MK };
+enum cmd {
+    C_SD,
+    C_LAI,
+    C_LS,
+    C_HD,
+    C_DS,
+    C_TONG,
+    C_XN,
+    C_SAI,
+    C_THU,
+    C_HUYTHU,
+    C_NOP,
+    C_MK
+};
 
 static const char *const cmd_words[] = {
-    [C_SD] = "SD",   [C_LAI] = "LAI",   [C_LS] = "LS",         [C_HD] = "HD",
-    [C_DS] = "DS",   [C_TONG] = "TONG", [C_XN] = "XN",         [C_SAI] = "SAI",
+    [C_SD] = "SD",   [C_LAI] = "LAI",       [C_LS] = "LS",   [C_HD] = "HD",
+    [C_DS] = "DS",   [C_TONG] = "TONG",     [C_XN] = "XN",   [C_SAI] = "SAI",
     [C_THU] = "THU", [C_HUYTHU] = "HUYTHU", [C_NOP] = "NOP", [C_MK] = "MK",
 };
 
@@ -88,14 +100,14 @@ struct walk {
     struct db *db;
     const struct handler_ctx *ctx;
     const struct ussd_hop *hop;
-    const struct db_caller *who;  /* NULL: an unknown number */
+    const struct db_caller *who;      /* NULL: an unknown number */
     struct strv raw[USSD_MAX_INPUTS]; /* every input of the path, trimmed */
     size_t nraw;
-    uint64_t masked;                  /* bit i: raw[i] is stored "****" */
-    size_t kept[USSD_MAX_INPUTS];     /* indexes into raw: the inputs kept */
+    uint64_t masked;              /* bit i: raw[i] is stored "****" */
+    size_t kept[USSD_MAX_INPUTS]; /* indexes into raw: the inputs kept */
     size_t depth;
-    enum hint hint; /* the last input was wrong */
-    bool bye;       /* the last input was '0' at home */
+    enum hint hint;            /* the last input was wrong */
+    bool bye;                  /* the last input was '0' at home */
     struct db_ussd_member mem; /* the member of the kept number */
 };
 
@@ -295,8 +307,8 @@ static gw_err check_seq(struct walk *w, struct strv s, enum hint *h)
     gw_err err;
 
     *h = H_SEQ;
-    if (!all_digits(s, 1, 3) ||
-        strv_to_u64(s, USSD_SEQ_MAX, &seq) != GW_OK || seq == 0)
+    if (!all_digits(s, 1, 3) || strv_to_u64(s, USSD_SEQ_MAX, &seq) != GW_OK ||
+        seq == 0)
         return GW_OK;
     err = db_ussd_member_by_seq(w->db, w->who->group_id, (int)seq, &m);
     if (err == GW_ENOTFOUND)
@@ -327,9 +339,8 @@ static enum hint check_pin(const struct walk *w, enum node n, struct strv s)
     if (n != N_L_PIN_REPEAT)
         return H_NONE;
     first = kept_input(w, 3);
-    return first.len == s.len && memcmp(first.p, s.p, s.len) == 0
-               ? H_NONE
-               : H_MISMATCH;
+    return first.len == s.len && memcmp(first.p, s.p, s.len) == 0 ? H_NONE
+                                                                  : H_MISMATCH;
 }
 
 /* Whether input s answers screen n; *h is H_NONE when it is kept. */
@@ -488,10 +499,10 @@ static void fill_stored(const struct walk *w, struct ussd_step *step)
     if (b.err)
         buf_reset(&b);
     (void)snprintf(step->stored, sizeof(step->stored), "%s", buf_cstr(&b));
-    (void)snprintf(step->key, sizeof(step->key), "%.*s:%016llx",
-                   USSD_SESSION_ID_MAX, w->hop->session_id,
-                   (unsigned long long)fnv1a64(step->stored,
-                                               strlen(step->stored)));
+    (void)snprintf(
+        step->key, sizeof(step->key), "%.*s:%016llx", USSD_SESSION_ID_MAX,
+        w->hop->session_id,
+        (unsigned long long)fnv1a64(step->stored, strlen(step->stored)));
     buf_release(&b);
 }
 
@@ -514,8 +525,7 @@ static void line_breaks(char *s)
 }
 
 static gw_err render(const struct walk *w, enum msg_id id,
-                     const struct tpl_arg *a, size_t n, char *out,
-                     size_t size)
+                     const struct tpl_arg *a, size_t n, char *out, size_t size)
 {
     gw_err err = template_render(w->ctx->tpl, id, a, n, out, size);
 
@@ -577,8 +587,7 @@ static enum msg_id prompt_msg(const struct walk *w, enum node n)
 {
     switch (n) {
     case N_HOME:
-        return w->who->is_leader ? MSG_USSD_HOME_LEADER
-                                 : MSG_USSD_HOME_MEMBER;
+        return w->who->is_leader ? MSG_USSD_HOME_LEADER : MSG_USSD_HOME_MEMBER;
     case N_M_CODE:
         return MSG_USSD_ASK_CODE;
     case N_M_CHOICE:
@@ -803,8 +812,8 @@ gw_err ussd_walk(struct db *db, const struct handler_ctx *ctx,
         ussd_end_note(ctx, MSG_USSD_TOO_LONG, step);
         return GW_OK;
     }
-    err = hop->phone[0] ? db_member_by_phone(db, hop->phone, &who)
-                        : GW_ENOTFOUND;
+    err =
+        hop->phone[0] ? db_member_by_phone(db, hop->phone, &who) : GW_ENOTFOUND;
     if (err == GW_ENOTFOUND) {
         mask_rest(&w, 0, w.nraw);
         fill_stored(&w, step);

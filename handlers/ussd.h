@@ -64,15 +64,15 @@
 
 /* One hop, decoded; everything is borrowed for the call. */
 struct ussd_hop {
-    const char *provider;   /* static module name: "africastalking" */
-    const char *session_id; /* printable ASCII, 1..USSD_SESSION_ID_MAX */
+    const char *provider;      /* static module name: "africastalking" */
+    const char *session_id;    /* printable ASCII, 1..USSD_SESSION_ID_MAX */
     char phone[DT_PHONE_SIZE]; /* E.164; "" when not a Vietnamese mobile */
     struct strv text;          /* the whole path; holds PINs */
     /* Leading inputs to ignore: those of a walk the idle timeout ended
      * (the session starts again at home after them). */
     size_t skip;
-    int64_t now;           /* Unix seconds */
-    struct dt_date today;  /* Vietnam local date at now */
+    int64_t now;          /* Unix seconds */
+    struct dt_date today; /* Vietnam local date at now */
 };
 
 struct ussd_step {
