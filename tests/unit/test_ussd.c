@@ -22,6 +22,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "db/db.h"
+#include "gateway/ussd.h"
 #include "gateway/ussd_session.h"
 #include "handlers/handler.h"
 #include "handlers/template.h"
@@ -606,6 +607,84 @@ static void test_commit(void **state)
                      GW_EINVAL);
 }
 
+/* Africa's Talking: form fields in, "CON "/"END " text/plain out. */
+static void form(struct http_req *req, const char *const *kv, size_t n)
+{
+    size_t i;
+
+    memset(req, 0, sizeof(*req));
+    req->method = "POST";
+    req->path = "/v1/africastalking/ussd";
+    req->body = "";
+    req->content_type = "application/x-www-form-urlencoded";
+    for (i = 0; i + 1 < n; i += 2) {
+        req->form[req->nform].key = kv[i];
+        req->form[req->nform].val = kv[i + 1];
+        req->form[req->nform].val_len = strlen(kv[i + 1]);
+        req->nform++;
+    }
+}
+
+static void test_at_dialect(void **state)
+{
+    static const char *const ok[] = {
+        "sessionId",   "ATUid_1",      "serviceCode", "*384*1234#",
+        "phoneNumber", "+84912000001", "networkCode", "45204",
+        "text",        "1*7*275000"};
+    static const char *const first[] = {"sessionId", "S", "phoneNumber",
+                                        "0912000001"};
+    static const char *const bad[][4] = {
+        {"phoneNumber", "+84912000001", "text", "1"}, /* no session */
+        {"sessionId", "S", "text", "1"},              /* no phone */
+        {"sessionId", "S\x01", "phoneNumber", "+84912000001"},
+        {"sessionId", "", "phoneNumber", "+84912000001"},
+    };
+    const struct ussd_dialect *d = ussd_dialect_find("africastalking");
+    char longid[USSD_SESSION_ID_MAX + 2];
+    const char *toolong[4] = {"sessionId", longid, "phoneNumber", "1"};
+    struct prov_ussd u;
+    struct http_req req;
+    struct http_resp resp;
+    size_t i;
+
+    (void)state;
+    assert_non_null(d);
+    assert_null(ussd_dialect_find("kannel"));
+    assert_null(ussd_dialect_find("esms"));
+    assert_null(ussd_dialect_find(NULL));
+    form(&req, ok, ARRAY_SIZE(ok));
+    assert_int_equal(d->parse(&req, &u), GW_OK);
+    assert_string_equal(u.session_id, "ATUid_1");
+    assert_string_equal(u.phone, "+84912000001");
+    assert_string_equal(u.service_code, "*384*1234#");
+    assert_string_equal(u.network_code, "45204");
+    assert_true(strv_eq(u.text, "1*7*275000"));
+    form(&req, first, ARRAY_SIZE(first));
+    assert_int_equal(d->parse(&req, &u), GW_OK);
+    assert_int_equal(u.text.len, 0);
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        form(&req, bad[i], 4);
+        assert_int_equal(d->parse(&req, &u), GW_EINVAL);
+    }
+    memset(longid, 'x', sizeof(longid) - 1);
+    longid[sizeof(longid) - 1] = '\0';
+    form(&req, toolong, 4);
+    assert_int_equal(d->parse(&req, &u), GW_EINVAL);
+    longid[USSD_SESSION_ID_MAX] = '\0'; /* exactly the maximum */
+    form(&req, toolong, 4);
+    assert_int_equal(d->parse(&req, &u), GW_OK);
+
+    buf_init(&resp.body, 512);
+    d->format(false, "NHCS\n1 So du", &resp);
+    assert_int_equal(resp.status, 200);
+    assert_string_equal(resp.content_type, "text/plain");
+    assert_string_equal(buf_cstr(&resp.body), "CON NHCS\n1 So du");
+    buf_reset(&resp.body);
+    d->format(true, "Het", &resp);
+    assert_string_equal(buf_cstr(&resp.body), "END Het");
+    buf_release(&resp.body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -630,6 +709,7 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test(test_session_table_bounded),
         cmocka_unit_test_setup_teardown(test_commit, fx_setup, fx_teardown),
+        cmocka_unit_test(test_at_dialect),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
