@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "common/buf.h"
+#include "common/dt_limits.h"
 #include "common/err.h"
 #include "config/config.h"
 
@@ -44,6 +45,8 @@ struct http_req {
 /* Looks key up in the form fields, then the query; NULL when absent. */
 const struct kv *http_req_param(const struct http_req *req, const char *key);
 
+/* What a provider answers to a callback. The caller (httpd.c) buf_init()s
+ * body before answer_sms and releases it after. */
 struct http_resp {
     unsigned status;
     const char *content_type; /* static */
@@ -69,8 +72,12 @@ struct prov_dlr {
     int64_t our_id;            /* outbox id, when the DLR carries it */
     char provider_msg_id[128]; /* the provider's id, when it carries it */
     enum dlr_state state;
-    char raw_status[64];       /* for the log */
+    char raw_status[64]; /* for the log */
 };
+
+/* Bounds of what build_send produces (URL-encoded send requests). */
+#define PROV_URL_MAX 4096
+#define PROV_BODY_MAX 8192
 
 /* A message to send (outbox row). */
 struct prov_out {
@@ -81,6 +88,9 @@ struct prov_out {
 
 #define SEND_MAX_HEADERS 4
 
+/* One send request. It carries credentials (Kannel password in the URL,
+ * eSMS SecretKey in the body, AT apiKey header): never log url, body or
+ * headers. */
 struct prov_send {
     struct buf url;
     struct buf body; /* empty for GET */
@@ -99,32 +109,96 @@ struct provider_ops {
     const char *name;
     /* true when the callback carries the right credential: the token query
      * parameter (constant-time) and, where the provider signs, a valid
-     * signature. An unset token never matches. */
+     * signature. An unset token never matches. Used for both /sms and /dlr:
+     * eSMS signs only its MO, so its check demands a valid `sign` whenever
+     * the request carries any MO field (and parse_sms needs them all). */
     bool (*authenticate)(const struct cfg_provider *cfg,
                          const struct http_req *req);
-    /* GW_EINVAL for a request that is not a valid inbound SMS. */
+    /* GW_EINVAL for a request that is not a valid inbound SMS: a missing
+     * field, a field over its size, text over DT_SMS_IN_MAX bytes or not
+     * valid UTF-8. out->text must be buf_init()ed by the caller with a max
+     * of at least DT_SMS_IN_MAX. Never crashes on hostile input. */
     gw_err (*parse_sms)(const struct cfg_provider *cfg,
                         const struct http_req *req, struct prov_sms *out);
     /* The answer the provider expects once the SMS is safely stored (or
-     * was a repeat). */
+     * was a repeat). Replies never ride on it: they go through the outbox. */
     void (*answer_sms)(const struct prov_sms *sms, struct http_resp *resp);
+    /* GW_EINVAL when the report names no message (no usable id) or lacks
+     * the status field; a status we do not know is DLR_UNKNOWN, never an
+     * error (answer 2xx, or the provider retries it for hours). */
     gw_err (*parse_dlr)(const struct http_req *req, struct prov_dlr *out);
-    /* NULL for providers that cannot send (then outbound is refused at
-     * start-up). */
+    /* Fills out (prov_send_init()ed by the caller) with the request to
+     * make. GW_EINVAL when the section lacks what sending needs (send_url,
+     * credentials). NULL only for `log`: the sender then writes the message
+     * to the log and marks it SENT, with no HTTP at all. */
     gw_err (*build_send)(const struct cfg_provider *cfg,
                          const struct prov_out *msg, struct prov_send *out);
-    /* Reads the aggregator's answer to a send. Fills provider_msg_id when
-     * it gives one, and why with a short reason when not SEND_OK. */
+    /* Reads the aggregator's answer to a send; http_status is 0 when no
+     * answer came (connect error, timeout): SEND_RETRY. body need not be
+     * NUL-terminated. Fills provider_msg_id when it gives one ("" if not),
+     * and why with a short reason when not SEND_OK. On SEND_OK why is ""
+     * or "duplicate" when the aggregator says it already had this message
+     * (eSMS RequestId repeat): count it as a duplicate avoided. */
     enum send_result (*read_send)(long http_status, const char *body,
                                   size_t len, char *provider_msg_id,
                                   size_t id_size, char *why, size_t why_size);
 };
 
-/* The module for name ("kannel", "esms", "africastalking", "log"), or
+/* USSD (a later issue) adds two members at the end of provider_ops:
+ * parse_ussd(cfg, req, struct prov_ussd *) and format_ussd(reply, resp)
+ * for Africa's Talking's CON/END shape; providers without USSD leave them
  * NULL. */
+
+extern const struct provider_ops prov_kannel_ops;
+extern const struct provider_ops prov_esms_ops;
+extern const struct provider_ops prov_africastalking_ops;
+extern const struct provider_ops prov_log_ops;
+
+/* The module for name ("kannel", "esms", "africastalking", "log"), or
+ * NULL. The result is static. */
 const struct provider_ops *provider_find(const char *name);
 
+/* Empty buffers (bounded by PROV_URL_MAX, PROV_BODY_MAX), no headers,
+ * method "GET". */
 void prov_send_init(struct prov_send *s);
+/* Frees the buffers and the headers; s can be init'd again. */
 void prov_send_release(struct prov_send *s);
+
+/* Helpers for the provider modules (prov_*.c) and their tests. */
+
+/* true when the `token` query parameter equals cfg->token, compared in
+ * constant time. A NULL cfg, an empty configured token, or a missing
+ * token never match. */
+bool provider_token_ok(const struct cfg_provider *cfg,
+                       const struct http_req *req);
+
+/* Copies the parameter key into out[size]. GW_EINVAL when it is missing
+ * (and required), does not fit, or holds a byte outside printable ASCII
+ * (0x20..0x7e): ids and numbers never need one. Absent and optional: "". */
+gw_err prov_field(const struct http_req *req, const char *key, bool required,
+                  char *out, size_t size);
+
+/* Appends the parameter key to text. GW_EINVAL when missing, longer than
+ * DT_SMS_IN_MAX bytes, not valid UTF-8, or beyond text's own max. */
+gw_err prov_text(const struct http_req *req, const char *key, struct buf *text);
+
+/* Parses our outbox id: decimal digits, 1..INT64_MAX. */
+gw_err prov_parse_id(const char *s, int64_t *out);
+
+/* Copies s into out[size] for the log: bytes outside printable ASCII
+ * become '?', and a long s is cut (raw_status is for humans). */
+void prov_copy_for_log(const char *s, size_t len, char *out, size_t size);
+
+/* Appends s percent-encoded: unreserved characters (RFC 3986) as they
+ * are, every other byte as %XX. */
+void prov_urlencode(struct buf *b, const char *s);
+
+/* Appends base (without trailing '/') + path: base is cfg->dlr_url. */
+void prov_join_url(struct buf *b, const char *base, const char *path);
+
+/* Adds the header "name: value" (a copy, owned by s). GW_ETOOBIG when
+ * SEND_MAX_HEADERS are already there. */
+gw_err prov_send_header(struct prov_send *s, const char *name,
+                        const char *value);
 
 #endif

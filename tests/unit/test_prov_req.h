@@ -1,0 +1,172 @@
+/* test_prov_req.h - build a struct http_req from a captured request
+ *
+ * For the provider tests only (each includes it once). A request is
+ * written as it arrives on the wire, minus the noise:
+ *
+ *   POST /v1/africastalking/sms?token=s3cret
+ *   Content-Type: application/x-www-form-urlencoded
+ *
+ *   from=%2B254711XXXYYY&to=40404&text=SD&id=...
+ *
+ * The query (and a form body) are split and URL-decoded ('+' is a space,
+ * %XX a byte, %00 a NUL inside the value) the way httpd.c hands them over.
+ * Fixture files hold the same text (tests/data/providers/).
+ */
+#ifndef TEST_PROV_REQ_H
+#define TEST_PROV_REQ_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/provider.h"
+#include "common/util.h"
+
+struct test_req {
+    struct http_req req;
+    char method[8];
+    char path[256];
+    char content_type[128];
+    char body[8192];
+    char store[16384]; /* decoded keys and values */
+    size_t used;
+};
+
+static DT_UNUSED int test_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes s[0..n) into the store; returns its start. */
+static DT_UNUSED const char *test_decode(struct test_req *t, const char *s,
+                                         size_t n, size_t *len)
+{
+    char *out = t->store + t->used;
+    size_t i, o = 0;
+
+    for (i = 0; i < n && t->used + o + 2 < sizeof(t->store); i++) {
+        if (s[i] == '+') {
+            out[o++] = ' ';
+        } else if (s[i] == '%' && i + 2 < n && test_hexval(s[i + 1]) >= 0 &&
+                   test_hexval(s[i + 2]) >= 0) {
+            out[o++] =
+                (char)(test_hexval(s[i + 1]) * 16 + test_hexval(s[i + 2]));
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    t->used += o + 1;
+    if (len)
+        *len = o;
+    return out;
+}
+
+static DT_UNUSED size_t test_split(struct test_req *t, const char *s, size_t n,
+                                   struct kv *kv)
+{
+    size_t count = 0, i = 0;
+
+    while (i < n && count < HTTP_MAX_PARAMS) {
+        size_t end = i, eq;
+
+        while (end < n && s[end] != '&')
+            end++;
+        for (eq = i; eq < end && s[eq] != '='; eq++)
+            ;
+        if (end > i) {
+            kv[count].key = test_decode(t, s + i, eq - i, NULL);
+            if (eq < end)
+                kv[count].val = test_decode(t, s + eq + 1, end - eq - 1,
+                                            &kv[count].val_len);
+            else
+                kv[count].val = test_decode(t, "", 0, &kv[count].val_len);
+            count++;
+        }
+        i = end + 1;
+    }
+    return count;
+}
+
+/* Fills t from raw (see the top of this file). */
+static DT_UNUSED void test_req_parse(struct test_req *t, const char *raw)
+{
+    const char *eol = strchr(raw, '\n'), *sp, *q, *line, *body = NULL;
+    size_t first = eol ? (size_t)(eol - raw) : strlen(raw);
+
+    memset(t, 0, sizeof(*t));
+    sp = memchr(raw, ' ', first);
+    if (!sp)
+        return;
+    (void)snprintf(t->method, sizeof(t->method), "%.*s", (int)(sp - raw), raw);
+    q = memchr(sp + 1, '?', first - (size_t)(sp + 1 - raw));
+    (void)snprintf(t->path, sizeof(t->path), "%.*s",
+                   (int)((q ? q : raw + first) - (sp + 1)), sp + 1);
+    if (q)
+        t->req.nquery =
+            test_split(t, q + 1, (size_t)(raw + first - q - 1), t->req.query);
+    for (line = eol ? eol + 1 : NULL; line && *line;) {
+        const char *e = strchr(line, '\n');
+        size_t n = e ? (size_t)(e - line) : strlen(line);
+
+        if (n == 0) {
+            body = e + 1;
+            break;
+        }
+        if (n > 14 && strncmp(line, "Content-Type: ", 14) == 0)
+            (void)snprintf(t->content_type, sizeof(t->content_type), "%.*s",
+                           (int)(n - 14), line + 14);
+        line = e ? e + 1 : NULL;
+    }
+    if (body) {
+        size_t n = strlen(body);
+
+        while (n && body[n - 1] == '\n')
+            n--;
+        (void)snprintf(t->body, sizeof(t->body), "%.*s", (int)n, body);
+    }
+    t->req.method = t->method;
+    t->req.path = t->path;
+    t->req.body = t->body;
+    t->req.body_len = strlen(t->body);
+    t->req.content_type = t->content_type;
+    if (strncmp(t->content_type, "application/x-www-form-urlencoded", 33) == 0)
+        t->req.nform = test_split(t, t->body, t->req.body_len, t->req.form);
+}
+
+/* Reads tests/data/providers/name into out (NUL-terminated); fails the
+ * test when it cannot. */
+static DT_UNUSED void test_fixture(const char *name, char *out, size_t size)
+{
+    char path[256];
+    FILE *f;
+    size_t n;
+
+    (void)snprintf(path, sizeof(path), "tests/data/providers/%s", name);
+    f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    n = fread(out, 1, size - 1, f);
+    out[n] = '\0';
+    (void)fclose(f);
+}
+
+/* A raw request: inline text, or "@file" for a fixture. */
+static DT_UNUSED void test_req_load(struct test_req *t, const char *raw)
+{
+    static char file[8192];
+
+    if (raw[0] == '@') {
+        test_fixture(raw + 1, file, sizeof(file));
+        raw = file;
+    }
+    test_req_parse(t, raw);
+}
+
+#endif
