@@ -29,7 +29,10 @@ gw_err db_inbound_insert(struct db *db, const char *provider,
                          int64_t *id);
 
 /* kind: REPLY, RECEIPT, VOIDED, POSTED, UNPOSTED, DISPUTE, REMINDER, ...
- * member_id and inbound_id may be 0 (none). The row is QUEUED, due now. */
+ * member_id and inbound_id may be 0 (none). The row is QUEUED, due now.
+ * GW_EINVAL for an empty phone, text or kind; GW_ETOOBIG when one does
+ * not fit struct db_outmsg. Runs in the caller's transaction if open;
+ * after the commit, wake the sender (outbox_notify). */
 gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
                          const char *kind, int64_t member_id,
                          int64_t inbound_id, int64_t now, int64_t *id);
@@ -42,29 +45,83 @@ struct db_outmsg {
     int attempts; /* before this one */
 };
 
-/* Claims up to max QUEUED rows due at now (next_at <= now), oldest first,
- * marking them SENDING in one transaction. */
+/* Claims up to max QUEUED rows due at now (next_at <= now), oldest due
+ * first (next_at, then id), marking them SENDING. Runs in its own short
+ * BEGIN IMMEDIATE transaction, or inside the caller's when one is open
+ * (the sender groups a round's updates and its claim in one commit). The
+ * rows are copied into out[0..*n). */
 gw_err db_outbox_claim(struct db *db, int64_t now, struct db_outmsg *out,
                        size_t max, size_t *n);
+
+/* The per-message updates below are single statements: they run inside
+ * the caller's transaction when one is open (group them: one commit a
+ * round, not one fsync a message), else on their own.
+ *
+ * mark_sent: SENDING -> SENT, storing provider and provider_msg_id (NULL
+ * or "" for none). A row a delivery report already moved keeps its state
+ * but still gets the ids. GW_ENOTFOUND for an unknown id.
+ * mark_retry: SENDING -> QUEUED due at next_at, attempts + 1, last_error.
+ * mark_failed: SENDING -> FAILED, attempts + 1, last_error.
+ * Both give GW_ENOTFOUND when the row is not SENDING (a delivery report
+ * overtook the answer): the row is left as it is. */
 gw_err db_outbox_mark_sent(struct db *db, int64_t id, const char *provider,
                            const char *provider_msg_id, int64_t now);
 gw_err db_outbox_mark_retry(struct db *db, int64_t id, int64_t next_at,
                             const char *error, int64_t now);
 gw_err db_outbox_mark_failed(struct db *db, int64_t id, const char *error,
                              int64_t now);
-/* Logs one send attempt with the provider's answer (truncated). */
+/* SENDING -> QUEUED without counting an attempt: a claimed row that was
+ * never handed to the aggregator (the sender is stopping).
+ * GW_ENOTFOUND when the row is not SENDING. */
+gw_err db_outbox_unclaim(struct db *db, int64_t id, int64_t now);
+
+/* Send attempt results as stored in send_attempts.result. */
+#define DB_ATTEMPT_SENT "sent"
+#define DB_ATTEMPT_RETRY "retry"
+#define DB_ATTEMPT_FAILED "failed"
+#define DB_ATTEMPT_INTERRUPTED "interrupted" /* found SENDING at start-up */
+
+/* Logs one send attempt with the provider's answer (detail truncated to
+ * DB_ATTEMPT_DETAIL_MAX bytes; may be NULL). http_status is 0 when no
+ * answer came (timeout, connection refused). */
+#define DB_ATTEMPT_DETAIL_MAX 256
 gw_err db_outbox_attempt(struct db *db, int64_t id, int64_t at,
                          long http_status, const char *result,
                          const char *detail);
+/* Counts send_attempts rows at or after since, of message id (0: all) and
+ * with result (NULL: any). The sender counts today's DB_ATTEMPT_SENT rows
+ * for the daily budget. */
+gw_err db_outbox_attempt_count(struct db *db, int64_t id, const char *result,
+                               int64_t since, int64_t *n);
 
-/* Delivery report: state is "DELIVERED" or "UNDELIVERED". The message is
- * found by our id (id > 0) or by the provider's message id.
- * GW_ENOTFOUND when no message matches. */
+/* Delivery report: state is "DELIVERED" or "UNDELIVERED" (else
+ * GW_EINVAL). The message is found by our id (id > 0) or else by the
+ * provider's message id. Only SENDING, SENT, DELIVERED and UNDELIVERED
+ * rows move (a report can overtake the aggregator's answer; a QUEUED or
+ * FAILED row is not on any phone). GW_ENOTFOUND when no such row
+ * matches. */
 gw_err db_outbox_dlr(struct db *db, int64_t id, const char *provider_msg_id,
                      const char *state, int64_t now);
 
-/* At start-up: SENDING rows (a crash mid-send) go back to QUEUED. */
+/* At start-up: SENDING rows (a crash mid-send) go back to QUEUED, due at
+ * once. Each may already be on the phone, so it counts as an attempt
+ * (attempts + 1, a DB_ATTEMPT_INTERRUPTED send_attempts row) and the
+ * caller counts *requeued as possible duplicates. One transaction. */
 gw_err db_outbox_recover(struct db *db, size_t *requeued);
+
+/* The earliest next_at of a QUEUED row; GW_ENOTFOUND when none is. */
+gw_err db_outbox_next_due(struct db *db, int64_t *at);
+
+/* One row as stored (tests, admin). GW_ENOTFOUND for an unknown id. */
+struct db_outbox_row {
+    struct db_outmsg msg; /* msg.attempts: attempts so far */
+    char state[16];
+    int64_t next_at, created_at, updated_at;
+    char provider[32];
+    char provider_msg_id[128];
+    char last_error[DB_ATTEMPT_DETAIL_MAX + 1];
+};
+gw_err db_outbox_get(struct db *db, int64_t id, struct db_outbox_row *out);
 
 struct db_outbox_stats {
     int64_t queued, sending, sent, delivered, undelivered, failed;

@@ -1,0 +1,458 @@
+/* db_outbox.c - the durable outbox: enqueue, claim, results, reports
+ *
+ * States: QUEUED -> SENDING (claimed) -> SENT -> DELIVERED | UNDELIVERED;
+ * SENDING -> QUEUED (retry, unclaim, recover) | FAILED. Every update of a
+ * claimed row is guarded by state = 'SENDING', so a delivery report that
+ * overtakes the aggregator's answer is never undone.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "db/db_internal.h"
+#include "db/db_msg.h"
+#include "common/banned.h"
+
+/* Copies a text column into out[size]; "" for NULL. Truncation cannot
+ * happen for rows we wrote (enqueue checks the sizes); for others the
+ * copy is cut at size - 1. */
+static void col_text(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+
+    if (n >= size)
+        n = size - 1;
+    if (n)
+        memcpy(out, t, n);
+    out[n] = '\0';
+}
+
+/* Binds s cut to at most max bytes (never inside a UTF-8 sequence). */
+static int bind_text_max(sqlite3_stmt *st, int idx, const char *s, size_t max)
+{
+    size_t n;
+
+    if (s == NULL)
+        return sqlite3_bind_null(st, idx);
+    n = strnlen(s, max + 1);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return sqlite3_bind_text(st, idx, s, (int)n, SQLITE_TRANSIENT);
+}
+
+/* Runs st (bound), returning GW_ENOTFOUND when it changed no row. */
+static gw_err exec_changed(struct db *db, sqlite3_stmt *st, const char *what)
+{
+    gw_err err = db_exec_stmt(db, st, what);
+
+    if (err == GW_OK && sqlite3_changes(db->conn) == 0)
+        return GW_ENOTFOUND;
+    return err;
+}
+
+gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
+                         const char *kind, int64_t member_id,
+                         int64_t inbound_id, int64_t now, int64_t *id)
+{
+    static const char sql[] =
+        "INSERT INTO outbox (phone, text, kind, member_id, inbound_id,"
+        " state, attempts, next_at, created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, 'QUEUED', 0, ?6, ?6, ?6)";
+    struct db_outmsg *m = NULL; /* for the field sizes only */
+    sqlite3_stmt *st;
+    gw_err err;
+
+    if (!phone || !*phone || !text || !*text || !kind || !*kind)
+        return GW_EINVAL;
+    if (strlen(phone) >= sizeof(m->phone) || strlen(text) >= sizeof(m->text) ||
+        strlen(kind) >= sizeof(m->kind))
+        return GW_ETOOBIG;
+    if ((st = db_stmt(db, sql)) == NULL)
+        return GW_EDB;
+    if (db_bind_text(st, 1, phone) || db_bind_text(st, 2, text) ||
+        db_bind_text(st, 3, kind) ||
+        (member_id > 0 ? sqlite3_bind_int64(st, 4, member_id)
+                       : sqlite3_bind_null(st, 4)) ||
+        (inbound_id > 0 ? sqlite3_bind_int64(st, 5, inbound_id)
+                        : sqlite3_bind_null(st, 5)) ||
+        sqlite3_bind_int64(st, 6, now)) {
+        db_stmt_done(st);
+        return db_error(db, sqlite3_errcode(db->conn), "outbox enqueue bind");
+    }
+    err = db_exec_stmt(db, st, "outbox enqueue");
+    if (err == GW_OK && id)
+        *id = sqlite3_last_insert_rowid(db->conn);
+    return err;
+}
+
+static void read_outmsg(sqlite3_stmt *st, struct db_outmsg *m)
+{
+    m->id = sqlite3_column_int64(st, 0);
+    col_text(st, 1, m->phone, sizeof(m->phone));
+    col_text(st, 2, m->text, sizeof(m->text));
+    col_text(st, 3, m->kind, sizeof(m->kind));
+    m->attempts = sqlite3_column_int(st, 4);
+}
+
+/* The claim proper, inside an open transaction. */
+static gw_err claim_rows(struct db *db, int64_t now, struct db_outmsg *out,
+                         size_t max, size_t *n)
+{
+    /* ORDER BY next_at, id walks the outbox_due index (state, next_at,
+     * rowid) in order: no sort of a large backlog on every claim. */
+    static const char sel[] =
+        "SELECT id, phone, text, kind, attempts FROM outbox"
+        " WHERE state = 'QUEUED' AND next_at <= ?1"
+        " ORDER BY next_at, id LIMIT ?2";
+    static const char upd[] = "UPDATE outbox SET state = 'SENDING',"
+                              " updated_at = ?2 WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sel);
+    gw_err err = GW_OK;
+    size_t i;
+    int rc = SQLITE_DONE;
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, now);
+    (void)sqlite3_bind_int64(st, 2, max > INT32_MAX ? INT32_MAX : (int64_t)max);
+    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        read_outmsg(st, &out[(*n)++]);
+    if (*n < max && rc != SQLITE_DONE)
+        err = db_error(db, rc, "outbox claim select");
+    db_stmt_done(st);
+    if (err)
+        return err;
+    if ((st = db_stmt(db, upd)) == NULL)
+        return GW_EDB;
+    for (i = 0; i < *n && err == GW_OK; i++) {
+        (void)sqlite3_bind_int64(st, 1, out[i].id);
+        (void)sqlite3_bind_int64(st, 2, now);
+        err = db_exec_stmt(db, st, "outbox claim update");
+    }
+    return err;
+}
+
+gw_err db_outbox_claim(struct db *db, int64_t now, struct db_outmsg *out,
+                       size_t max, size_t *n)
+{
+    bool own = !db_in_transaction(db);
+    gw_err err;
+
+    *n = 0;
+    if (max == 0)
+        return GW_OK;
+    if (own && (err = db_begin(db)) != GW_OK)
+        return err;
+    err = claim_rows(db, now, out, max, n);
+    if (own && err)
+        db_rollback(db);
+    else if (own)
+        err = db_commit(db);
+    if (err)
+        *n = 0; /* a caller's transaction that fails rolls back too */
+    return err;
+}
+
+gw_err db_outbox_mark_sent(struct db *db, int64_t id, const char *provider,
+                           const char *provider_msg_id, int64_t now)
+{
+    static const char sql[] =
+        "UPDATE outbox SET"
+        " state = CASE state WHEN 'SENDING' THEN 'SENT' ELSE state END,"
+        " provider = ?2, provider_msg_id = ?3, last_error = NULL,"
+        " updated_at = ?4 WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)db_bind_text(st, 2, provider);
+    (void)db_bind_text(
+        st, 3, provider_msg_id && *provider_msg_id ? provider_msg_id : NULL);
+    (void)sqlite3_bind_int64(st, 4, now);
+    return exec_changed(db, st, "outbox mark sent");
+}
+
+gw_err db_outbox_mark_retry(struct db *db, int64_t id, int64_t next_at,
+                            const char *error, int64_t now)
+{
+    static const char sql[] =
+        "UPDATE outbox SET state = 'QUEUED', attempts = attempts + 1,"
+        " next_at = ?2, last_error = ?3, updated_at = ?4"
+        " WHERE id = ?1 AND state = 'SENDING'";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)sqlite3_bind_int64(st, 2, next_at);
+    (void)bind_text_max(st, 3, error, DB_ATTEMPT_DETAIL_MAX);
+    (void)sqlite3_bind_int64(st, 4, now);
+    return exec_changed(db, st, "outbox mark retry");
+}
+
+gw_err db_outbox_mark_failed(struct db *db, int64_t id, const char *error,
+                             int64_t now)
+{
+    static const char sql[] =
+        "UPDATE outbox SET state = 'FAILED', attempts = attempts + 1,"
+        " last_error = ?2, updated_at = ?3"
+        " WHERE id = ?1 AND state = 'SENDING'";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)bind_text_max(st, 2, error, DB_ATTEMPT_DETAIL_MAX);
+    (void)sqlite3_bind_int64(st, 3, now);
+    return exec_changed(db, st, "outbox mark failed");
+}
+
+gw_err db_outbox_unclaim(struct db *db, int64_t id, int64_t now)
+{
+    static const char sql[] = "UPDATE outbox SET state = 'QUEUED',"
+                              " updated_at = ?2"
+                              " WHERE id = ?1 AND state = 'SENDING'";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)sqlite3_bind_int64(st, 2, now);
+    return exec_changed(db, st, "outbox unclaim");
+}
+
+gw_err db_outbox_attempt(struct db *db, int64_t id, int64_t at,
+                         long http_status, const char *result,
+                         const char *detail)
+{
+    static const char sql[] =
+        "INSERT INTO send_attempts (outbox_id, at, http_status, result,"
+        " detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+    sqlite3_stmt *st;
+
+    if (result == NULL || *result == '\0')
+        return GW_EINVAL;
+    if ((st = db_stmt(db, sql)) == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)sqlite3_bind_int64(st, 2, at);
+    (void)sqlite3_bind_int64(st, 3, (int64_t)http_status);
+    (void)db_bind_text(st, 4, result);
+    (void)bind_text_max(st, 5, detail, DB_ATTEMPT_DETAIL_MAX);
+    return db_exec_stmt(db, st, "outbox attempt");
+}
+
+gw_err db_outbox_attempt_count(struct db *db, int64_t id, const char *result,
+                               int64_t since, int64_t *n)
+{
+    static const char sql[] =
+        "SELECT count(*) FROM send_attempts WHERE at >= ?1"
+        " AND (?2 = 0 OR outbox_id = ?2) AND (?3 IS NULL OR result = ?3)";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *n = 0;
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, since);
+    (void)sqlite3_bind_int64(st, 2, id);
+    (void)db_bind_text(st, 3, result);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    db_stmt_done(st);
+    return rc == SQLITE_ROW ? GW_OK : db_error(db, rc, "outbox attempt count");
+}
+
+gw_err db_outbox_dlr(struct db *db, int64_t id, const char *provider_msg_id,
+                     const char *state, int64_t now)
+{
+    static const char by_id[] =
+        "UPDATE outbox SET state = ?2, updated_at = ?3 WHERE id = ?1"
+        " AND state IN ('SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED')";
+    static const char by_pid[] =
+        "UPDATE outbox SET state = ?2, updated_at = ?3"
+        " WHERE provider_msg_id = ?1"
+        " AND state IN ('SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED')";
+    sqlite3_stmt *st;
+
+    if (state == NULL ||
+        (strcmp(state, "DELIVERED") != 0 && strcmp(state, "UNDELIVERED") != 0))
+        return GW_EINVAL;
+    if (id <= 0 && (provider_msg_id == NULL || *provider_msg_id == '\0'))
+        return GW_ENOTFOUND;
+    if ((st = db_stmt(db, id > 0 ? by_id : by_pid)) == NULL)
+        return GW_EDB;
+    if (id > 0)
+        (void)sqlite3_bind_int64(st, 1, id);
+    else
+        (void)db_bind_text(st, 1, provider_msg_id);
+    (void)db_bind_text(st, 2, state);
+    (void)sqlite3_bind_int64(st, 3, now);
+    return exec_changed(db, st, "outbox dlr");
+}
+
+/* recover's statements, in its transaction. The attempt rows go first:
+ * they select the rows still SENDING. */
+static gw_err recover_rows(struct db *db, int64_t now, size_t *requeued)
+{
+    static const char log_sql[] =
+        "INSERT INTO send_attempts (outbox_id, at, http_status, result,"
+        " detail) SELECT id, ?1, 0, '" DB_ATTEMPT_INTERRUPTED "',"
+        " 'found SENDING at start-up: possible duplicate'"
+        " FROM outbox WHERE state = 'SENDING'";
+    static const char upd_sql[] =
+        "UPDATE outbox SET state = 'QUEUED', attempts = attempts + 1,"
+        " next_at = ?1, last_error = 'interrupted: possible duplicate',"
+        " updated_at = ?1 WHERE state = 'SENDING'";
+    sqlite3_stmt *st = db_stmt(db, log_sql);
+    gw_err err;
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, now);
+    if ((err = db_exec_stmt(db, st, "outbox recover log")) != GW_OK)
+        return err;
+    if ((st = db_stmt(db, upd_sql)) == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, now);
+    if ((err = db_exec_stmt(db, st, "outbox recover")) != GW_OK)
+        return err;
+    *requeued = (size_t)sqlite3_changes(db->conn);
+    return GW_OK;
+}
+
+gw_err db_outbox_recover(struct db *db, size_t *requeued)
+{
+    gw_err err;
+
+    *requeued = 0;
+    if ((err = db_begin(db)) != GW_OK)
+        return err;
+    err = recover_rows(db, (int64_t)time(NULL), requeued);
+    if (err) {
+        db_rollback(db);
+        *requeued = 0;
+        return err;
+    }
+    if ((err = db_commit(db)) != GW_OK)
+        *requeued = 0;
+    return err;
+}
+
+gw_err db_outbox_next_due(struct db *db, int64_t *at)
+{
+    static const char sql[] =
+        "SELECT min(next_at) FROM outbox WHERE state = 'QUEUED'";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    gw_err err = GW_ENOTFOUND;
+    int rc;
+
+    *at = 0;
+    if (st == NULL)
+        return GW_EDB;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        *at = sqlite3_column_int64(st, 0);
+        err = GW_OK;
+    } else if (rc != SQLITE_ROW) {
+        err = db_error(db, rc, "outbox next due");
+    }
+    db_stmt_done(st);
+    return err;
+}
+
+gw_err db_outbox_get(struct db *db, int64_t id, struct db_outbox_row *out)
+{
+    static const char sql[] =
+        "SELECT id, phone, text, kind, attempts, state, next_at, created_at,"
+        " updated_at, provider, provider_msg_id, last_error"
+        " FROM outbox WHERE id = ?1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    gw_err err = GW_ENOTFOUND;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_outmsg(st, &out->msg);
+        col_text(st, 5, out->state, sizeof(out->state));
+        out->next_at = sqlite3_column_int64(st, 6);
+        out->created_at = sqlite3_column_int64(st, 7);
+        out->updated_at = sqlite3_column_int64(st, 8);
+        col_text(st, 9, out->provider, sizeof(out->provider));
+        col_text(st, 10, out->provider_msg_id, sizeof(out->provider_msg_id));
+        col_text(st, 11, out->last_error, sizeof(out->last_error));
+        err = GW_OK;
+    } else if (rc != SQLITE_DONE) {
+        err = db_error(db, rc, "outbox get");
+    }
+    db_stmt_done(st);
+    return err;
+}
+
+static int64_t *stats_slot(struct db_outbox_stats *s, const char *state)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } slots[] = {
+        {"QUEUED", offsetof(struct db_outbox_stats, queued)},
+        {"SENDING", offsetof(struct db_outbox_stats, sending)},
+        {"SENT", offsetof(struct db_outbox_stats, sent)},
+        {"DELIVERED", offsetof(struct db_outbox_stats, delivered)},
+        {"UNDELIVERED", offsetof(struct db_outbox_stats, undelivered)},
+        {"FAILED", offsetof(struct db_outbox_stats, failed)},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+        if (strcmp(state, slots[i].name) == 0)
+            return (int64_t *)(void *)((char *)s + slots[i].off);
+    return NULL;
+}
+
+gw_err db_outbox_stats(struct db *db, struct db_outbox_stats *out)
+{
+    static const char counts[] =
+        "SELECT state, count(*) FROM outbox GROUP BY state";
+    static const char oldest[] =
+        "SELECT min(created_at) FROM outbox WHERE state = 'QUEUED'";
+    sqlite3_stmt *st = db_stmt(db, counts);
+    gw_err err = GW_OK;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (st == NULL)
+        return GW_EDB;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *state = (const char *)sqlite3_column_text(st, 0);
+        int64_t *slot = state ? stats_slot(out, state) : NULL;
+
+        if (slot)
+            *slot = sqlite3_column_int64(st, 1);
+    }
+    if (rc != SQLITE_DONE)
+        err = db_error(db, rc, "outbox stats");
+    db_stmt_done(st);
+    if (err || (st = db_stmt(db, oldest)) == NULL)
+        return err ? err : GW_EDB;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        out->oldest_queued_at = sqlite3_column_int64(st, 0); /* NULL: 0 */
+    else
+        err = db_error(db, rc, "outbox oldest queued");
+    db_stmt_done(st);
+    return err;
+}

@@ -1,0 +1,260 @@
+/* inbound.c - inbound SMS and DLR jobs, and the per-number rate limit */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "db/db_inbound.h"
+#include "db/db_msg.h"
+#include "gateway/inbound.h"
+#include "text/date.h"
+#include "text/phone.h"
+#include "common/banned.h"
+
+/* Rate limit table: open addressing, a few probes, then the least recently
+ * used probed slot is taken over. A phone pushed out starts with a full
+ * bucket again, which only errs on the side of answering; 8192 slots hold
+ * far more numbers than send within an hour to one short code. */
+#define RL_SLOTS 8192 /* power of two */
+#define RL_PROBES 8
+
+/* Tokens are counted in 1/3600ths so that integer arithmetic refills
+ * per_hour tokens an hour exactly: one SMS costs 3600 units and a second
+ * adds per_hour units. */
+#define RL_UNIT 3600
+
+struct rl_slot {
+    char phone[DT_PHONE_SIZE]; /* "" when free */
+    int64_t last;              /* when units was computed */
+    int64_t units;
+};
+
+struct inbound {
+    const struct handler_ctx *ctx;
+    inbound_handler_fn handle;
+    unsigned per_hour;
+    pthread_mutex_t lock;
+    struct rl_slot slots[RL_SLOTS];
+};
+
+struct inbound *inbound_new(const struct handler_ctx *ctx, unsigned per_hour,
+                            inbound_handler_fn handle)
+{
+    struct inbound *in = xcalloc(1, sizeof(*in));
+
+    in->ctx = ctx;
+    in->handle = handle;
+    in->per_hour = per_hour;
+    pthread_mutex_init(&in->lock, NULL);
+    return in;
+}
+
+void inbound_free(struct inbound *in)
+{
+    if (in == NULL)
+        return;
+    pthread_mutex_destroy(&in->lock);
+    free(in);
+}
+
+static uint32_t rl_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+static int64_t rl_refill(const struct inbound *in, const struct rl_slot *s,
+                         int64_t now)
+{
+    int64_t cap = (int64_t)in->per_hour * RL_UNIT;
+    int64_t dt = now > s->last ? now - s->last : 0;
+    int64_t units = s->units;
+
+    /* dt is clamped so the product cannot overflow. */
+    if (dt > 3600)
+        dt = 3600;
+    units += dt * (int64_t)in->per_hour;
+    return units > cap ? cap : units;
+}
+
+static struct rl_slot *rl_find(struct inbound *in, const char *phone,
+                               int64_t now)
+{
+    uint32_t h = rl_hash(phone);
+    struct rl_slot *victim = NULL;
+    size_t i;
+
+    for (i = 0; i < RL_PROBES; i++) {
+        struct rl_slot *s = &in->slots[(h + i) & (RL_SLOTS - 1)];
+
+        if (strcmp(s->phone, phone) == 0)
+            return s;
+        if (s->phone[0] == '\0') {
+            if (victim == NULL || victim->phone[0] != '\0')
+                victim = s; /* the first free slot wins */
+        } else if (victim == NULL ||
+                   (victim->phone[0] != '\0' && s->last < victim->last)) {
+            victim = s;
+        }
+    }
+    /* A new phone: take a free slot or the least recently used one. */
+    memcpy(victim->phone, phone, strlen(phone) + 1);
+    victim->last = now;
+    victim->units = (int64_t)in->per_hour * RL_UNIT;
+    return victim;
+}
+
+bool inbound_rate_allow(struct inbound *in, const char *phone, int64_t now)
+{
+    struct rl_slot *s;
+    bool ok;
+
+    if (in->per_hour == 0 || phone[0] == '\0' || strlen(phone) >= DT_PHONE_SIZE)
+        return true;
+    pthread_mutex_lock(&in->lock);
+    s = rl_find(in, phone, now);
+    s->units = rl_refill(in, s, now);
+    s->last = now;
+    ok = s->units >= RL_UNIT;
+    if (ok)
+        s->units -= RL_UNIT;
+    pthread_mutex_unlock(&in->lock);
+    return ok;
+}
+
+/* Stored text when no handler redacted it: digits could be a PIN, so they
+ * are masked. */
+static void mask_digits(const char *s, size_t len, char *out, size_t size)
+{
+    size_t i;
+
+    if (len >= size)
+        len = size - 1;
+    for (i = 0; i < len; i++)
+        out[i] = (s[i] >= '0' && s[i] <= '9') ? '*' : s[i];
+    out[len] = '\0';
+}
+
+static gw_err queue_replies(struct db *db, const struct reply *r,
+                            int64_t inbound_id, int64_t now, size_t *queued)
+{
+    size_t i;
+    gw_err err;
+
+    for (i = 0; i < r->nmsgs && i < REPLY_MAX_MSGS; i++) {
+        const struct out_msg *m = &r->msgs[i];
+        int64_t id;
+
+        if (m->phone[0] == '\0') /* an unknown sender: nobody to answer */
+            continue;
+        err = db_outbox_enqueue(db, m->phone, m->text, m->kind, m->member_id,
+                                inbound_id, now, &id);
+        if (err)
+            return err;
+        (*queued)++;
+    }
+    return GW_OK;
+}
+
+static gw_err run_sms(struct db *db, struct writer_job *wj, size_t *queued)
+{
+    struct inbound_job *job = (struct inbound_job *)wj;
+    struct reply reply;
+    int minute;
+    const char *stored = reply.stored_text;
+    int64_t inbound_id = 0;
+    bool dup = false;
+    gw_err err;
+
+    err = db_inbound_exists(db, job->provider, job->sms.provider_id, &dup);
+    if (err || dup) {
+        job->result = METRICS_IN_DUPLICATE;
+        return err;
+    }
+    memset(&reply, 0, sizeof(reply));
+    if (!job->rate_limited) {
+        struct sms_in in = {.provider = job->provider, .channel = "sms"};
+
+        memcpy(in.phone, job->phone, sizeof(in.phone));
+        in.text = strv_make(buf_cstr(&job->sms.text), job->sms.text.len);
+        in.now = job->now;
+        in.today = date_local((time_t)job->now, &minute);
+        err = job->in->handle(db, job->in->ctx, &in, &reply);
+        if (err)
+            return err;
+    }
+    if (reply.stored_text[0] == '\0')
+        mask_digits(buf_cstr(&job->sms.text), job->sms.text.len,
+                    reply.stored_text, sizeof(reply.stored_text));
+    err = db_inbound_insert(db, job->provider, job->sms.provider_id, "sms",
+                            job->phone, stored, job->now, &inbound_id);
+    if (err)
+        return err;
+    return queue_replies(db, &reply, inbound_id, job->now, queued);
+}
+
+void inbound_prepare_sms(struct inbound *in, struct inbound_job *job,
+                         const char *provider, int64_t now)
+{
+    job->in = in;
+    job->provider = provider;
+    job->now = now;
+    job->wj.run = run_sms;
+    job->result = METRICS_IN_OK;
+    if (phone_normalize(job->sms.from, strlen(job->sms.from), job->phone,
+                        NULL) != GW_OK) {
+        job->phone[0] = '\0';
+        job->result = METRICS_IN_UNKNOWN;
+    }
+    job->rate_limited = !inbound_rate_allow(in, job->phone, now);
+    if (job->rate_limited) {
+        char masked[32];
+
+        log_mask_phone(job->phone, masked, sizeof(masked));
+        log_warn("inbound", "%s over %u SMS an hour: stored, not run", masked,
+                 in->per_hour);
+        job->result = METRICS_IN_RATE_LIMITED;
+    }
+}
+
+static gw_err run_dlr(struct db *db, struct writer_job *wj, size_t *queued)
+{
+    struct inbound_job *job = (struct inbound_job *)wj;
+    const char *state =
+        job->dlr.state == DLR_DELIVERED ? "DELIVERED" : "UNDELIVERED";
+    gw_err err;
+
+    (void)queued;
+    err = db_outbox_dlr(db, job->dlr.our_id, job->dlr.provider_msg_id, state,
+                        job->now);
+    if (err == GW_ENOTFOUND || err == GW_EINVAL) {
+        /* Never refuse a DLR: the provider would only send it again. */
+        log_warn("inbound", "%s dlr for unknown message (id %lld, ref %s)",
+                 job->provider, (long long)job->dlr.our_id,
+                 job->dlr.provider_msg_id);
+        job->result = METRICS_IN_IGNORED;
+        return GW_OK;
+    }
+    return err;
+}
+
+bool inbound_prepare_dlr(struct inbound *in, struct inbound_job *job,
+                         const char *provider, int64_t now)
+{
+    job->in = in;
+    job->provider = provider;
+    job->now = now;
+    job->result = METRICS_IN_OK;
+    if (job->dlr.state != DLR_DELIVERED && job->dlr.state != DLR_UNDELIVERED) {
+        log_info("inbound", "%s dlr status '%s' for id %lld: no change",
+                 provider, job->dlr.raw_status, (long long)job->dlr.our_id);
+        job->result = METRICS_IN_IGNORED;
+        return false;
+    }
+    job->wj.run = run_dlr;
+    return true;
+}

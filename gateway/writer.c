@@ -1,0 +1,197 @@
+/* writer.c - one writer thread, savepoint per job, one commit per batch */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "common/xalloc.h"
+#include "gateway/metrics.h"
+#include "gateway/writer.h"
+#include "common/banned.h"
+
+struct writer {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct writer_job *head, *tail; /* FIFO, under lock */
+    bool stopping;                  /* under lock */
+    struct db *db;                  /* the writer thread's only */
+    void (*notify)(void *cls);
+    void *notify_cls;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Takes up to WRITER_BATCH_MAX jobs off the queue, waiting for one.
+ * Returns NULL when stopping with nothing left. */
+static struct writer_job *take_batch(struct writer *w, size_t *n)
+{
+    struct writer_job *first, *last;
+
+    pthread_mutex_lock(&w->lock);
+    while (w->head == NULL && !w->stopping)
+        pthread_cond_wait(&w->cond, &w->lock);
+    first = w->head;
+    *n = 0;
+    for (last = first; last; last = last->next) {
+        if (++*n == WRITER_BATCH_MAX || last->next == NULL)
+            break;
+    }
+    if (last) {
+        w->head = last->next;
+        if (w->head == NULL)
+            w->tail = NULL;
+        last->next = NULL;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return first;
+}
+
+/* Runs one job in its savepoint; false when the whole transaction was
+ * lost (SQLite rolls back by itself on a full disk or an I/O error). */
+static bool run_job(struct writer *w, struct writer_job *job, size_t *queued)
+{
+    size_t q = 0;
+    gw_err err = db_savepoint(w->db);
+
+    if (err == GW_OK) {
+        err = job->run(w->db, job, &q);
+        if (err == GW_OK)
+            err = db_savepoint_release(w->db);
+        if (err != GW_OK && db_in_transaction(w->db))
+            db_savepoint_rollback(w->db);
+    }
+    job->err = err;
+    if (err == GW_OK)
+        *queued += q;
+    return db_in_transaction(w->db);
+}
+
+static void finish(struct writer_job *batch)
+{
+    struct writer_job *job, *next;
+
+    for (job = batch; job; job = next) {
+        next = job->next; /* done() gives the job back: read first */
+        job->next = NULL;
+        job->done(job);
+    }
+}
+
+static void fail_all(struct writer_job *batch, gw_err err)
+{
+    struct writer_job *job;
+
+    for (job = batch; job; job = job->next)
+        job->err = err;
+}
+
+static void run_batch(struct writer *w, struct writer_job *batch, size_t n)
+{
+    struct writer_job *job;
+    size_t queued = 0;
+    double t0;
+    gw_err err = db_begin(w->db);
+
+    if (err == GW_OK) {
+        for (job = batch; job && err == GW_OK; job = job->next)
+            if (!run_job(w, job, &queued))
+                err = GW_EBUSY;
+    }
+    if (err == GW_OK) {
+        t0 = now_seconds();
+        err = db_commit(w->db);
+        metrics_batch(n, now_seconds() - t0);
+    }
+    if (err != GW_OK) {
+        /* Nothing of this batch is durable: every job must be retried. */
+        db_rollback(w->db);
+        log_error("writer", "batch of %zu lost: %s", n, gw_strerror(err));
+        fail_all(batch, GW_EBUSY);
+        queued = 0;
+    }
+    if (queued && w->notify)
+        w->notify(w->notify_cls);
+    finish(batch);
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    struct writer_job *batch;
+    size_t n;
+
+    while ((batch = take_batch(w, &n)) != NULL)
+        run_batch(w, batch, n);
+    return NULL;
+}
+
+gw_err writer_start(const char *db_path, void (*notify)(void *cls), void *cls,
+                    struct writer **out)
+{
+    struct writer *w = xcalloc(1, sizeof(*w));
+    gw_err err;
+
+    *out = NULL;
+    err = db_open(db_path, &w->db);
+    if (err) {
+        free(w);
+        return err;
+    }
+    w->notify = notify;
+    w->notify_cls = cls;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->cond, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        log_error("writer", "cannot start the writer thread");
+        pthread_cond_destroy(&w->cond);
+        pthread_mutex_destroy(&w->lock);
+        db_close(w->db);
+        free(w);
+        return GW_EINTERNAL;
+    }
+    *out = w;
+    return GW_OK;
+}
+
+gw_err writer_submit(struct writer *w, struct writer_job *job)
+{
+    gw_err err = GW_OK;
+
+    job->next = NULL;
+    pthread_mutex_lock(&w->lock);
+    if (w->stopping) {
+        err = GW_EBUSY;
+    } else {
+        if (w->tail)
+            w->tail->next = job;
+        else
+            w->head = job;
+        w->tail = job;
+        pthread_cond_signal(&w->cond);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return err;
+}
+
+void writer_stop(struct writer *w)
+{
+    if (w == NULL)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = true;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+    (void)pthread_join(w->thread, NULL);
+    db_close(w->db);
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}

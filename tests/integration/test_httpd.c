@@ -1,0 +1,907 @@
+/* test_httpd.c - the real server in-process on 127.0.0.1, libcurl client */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "db/db.h"
+#include "db/db_inbound.h"
+#include "db/db_msg.h"
+#include "gateway/inbound.h"
+#include "gateway/server.h"
+#include "handlers/handler.h"
+#include "tests/support/member_fixture.h"
+#include "common/banned.h"
+
+#define TOKEN "s3cret-token"
+#define MAX_BODY 1024
+#define ESMS_KEY "esms-private-key"
+
+/* ---- the handler the writer runs ------------------------------------ */
+
+/* "SD" answers, "PIN 1234" is stored redacted, "BUSY" fails like a locked
+ * database. */
+static gw_err test_handle(struct db *db, const struct handler_ctx *ctx,
+                          const struct sms_in *in, struct reply *out)
+{
+    struct out_msg *m = &out->msgs[0];
+
+    (void)db;
+    (void)ctx;
+    if (strv_eq(in->text, "BUSY"))
+        return GW_EBUSY;
+    if (strv_starts_with_nocase(in->text, "PIN "))
+        (void)snprintf(out->stored_text, sizeof(out->stored_text), "PIN ****");
+    else
+        (void)snprintf(out->stored_text, sizeof(out->stored_text), "%.*s",
+                       (int)in->text.len, in->text.p);
+    if (in->phone[0] == '\0')
+        return GW_OK;
+    (void)snprintf(m->phone, sizeof(m->phone), "%s", in->phone);
+    (void)snprintf(m->text, sizeof(m->text), "OK %.20s", out->stored_text);
+    m->kind = "REPLY";
+    out->nmsgs = 1;
+    return GW_OK;
+}
+
+/* ---- fixture -------------------------------------------------------- */
+
+struct fixture {
+    char dir[64];
+    struct dt_config cfg;
+    struct server *srv;
+    unsigned port;
+};
+
+/* real: the real handlers on the member fixture, else test_handle. */
+static struct fixture *fx_start_with(unsigned per_hour, bool real)
+{
+    struct fixture *fx = calloc(1, sizeof(*fx));
+    struct server_opts opts = {.handle = real ? NULL : test_handle};
+
+    assert_non_null(fx);
+    (void)snprintf(fx->dir, sizeof(fx->dir), "/tmp/dt_httpd_XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    config_defaults(&fx->cfg);
+    (void)snprintf(fx->cfg.bind, sizeof(fx->cfg.bind), "127.0.0.1");
+    (void)snprintf(fx->cfg.db_path, sizeof(fx->cfg.db_path), "%s/t.db",
+                   fx->dir);
+    fx->cfg.port = 0;
+    fx->cfg.threads = 2;
+    fx->cfg.connection_limit = 64;
+    fx->cfg.connection_timeout = 5;
+    fx->cfg.max_body = MAX_BODY;
+    fx->cfg.per_number_per_hour = per_hour;
+    fx->cfg.kannel.enabled = true;
+    (void)snprintf(fx->cfg.kannel.token, sizeof(fx->cfg.kannel.token), "%s",
+                   TOKEN);
+    if (real) {
+        fx->cfg.esms.enabled = true;
+        (void)snprintf(fx->cfg.esms.token, sizeof(fx->cfg.esms.token), "%s",
+                       TOKEN);
+        (void)snprintf(fx->cfg.esms.private_key,
+                       sizeof(fx->cfg.esms.private_key), "%s", ESMS_KEY);
+        fx->cfg.africastalking.enabled = true;
+        (void)snprintf(fx->cfg.africastalking.token,
+                       sizeof(fx->cfg.africastalking.token), "%s", TOKEN);
+    }
+    if (real) {
+        struct db *db = NULL;
+
+        assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+        assert_int_equal(member_fixture_load(db), GW_OK);
+        db_close(db);
+    }
+    assert_int_equal(server_start_opts(&fx->cfg, &opts, &fx->srv), GW_OK);
+    fx->port = server_port(fx->srv);
+    assert_true(fx->port > 0);
+    return fx;
+}
+
+static struct fixture *fx_start(unsigned per_hour)
+{
+    return fx_start_with(per_hour, false);
+}
+
+static void fx_stop_server(struct fixture *fx)
+{
+    server_stop(fx->srv);
+    fx->srv = NULL;
+}
+
+static void fx_free(struct fixture *fx)
+{
+    char path[128];
+
+    if (fx->srv)
+        server_stop(fx->srv);
+    (void)snprintf(path, sizeof(path), "%s/t.db", fx->dir);
+    (void)unlink(path);
+    (void)snprintf(path, sizeof(path), "%s/t.db-wal", fx->dir);
+    (void)unlink(path);
+    (void)snprintf(path, sizeof(path), "%s/t.db-shm", fx->dir);
+    (void)unlink(path);
+    (void)rmdir(fx->dir);
+    free(fx);
+}
+
+static struct db *fx_db(struct fixture *fx)
+{
+    struct db *db = NULL;
+
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    return db;
+}
+
+static int64_t inbound_rows(struct fixture *fx)
+{
+    struct db *db = fx_db(fx);
+    int64_t n = -1;
+
+    assert_int_equal(db_inbound_count(db, &n), GW_OK);
+    db_close(db);
+    return n;
+}
+
+static int64_t outbox_rows(struct fixture *fx)
+{
+    struct db *db = fx_db(fx);
+    struct db_outbox_stats st;
+
+    assert_int_equal(db_outbox_stats(db, &st), GW_OK);
+    db_close(db);
+    return st.queued + st.sending + st.sent + st.delivered + st.undelivered +
+           st.failed;
+}
+
+/* The newest outbox row (ids count up from 1 in a fresh database). */
+static void last_outbox(struct fixture *fx, struct db_outbox_row *row)
+{
+    int64_t n = outbox_rows(fx);
+    struct db *db = fx_db(fx);
+
+    assert_true(n > 0);
+    assert_int_equal(db_outbox_get(db, n, row), GW_OK);
+    db_close(db);
+}
+
+#define LAST_PHONE(fx) (last_outbox((fx), &row), row.msg.phone)
+#define LAST_TEXT(fx) (last_outbox((fx), &row), row.msg.text)
+
+/* ---- a small libcurl client ----------------------------------------- */
+
+struct resp {
+    long status;
+    char body[16384];
+    size_t len;
+    char allow[64];
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *cls)
+{
+    struct resp *r = cls;
+    size_t len = size * n, room = sizeof(r->body) - 1 - r->len;
+
+    if (len > room)
+        len = room;
+    memcpy(r->body + r->len, p, len);
+    r->len += len;
+    r->body[r->len] = '\0';
+    return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *cls)
+{
+    struct resp *r = cls;
+    size_t len = size * n;
+
+    if (len > 7 && strncasecmp(p, "Allow: ", 7) == 0)
+        (void)snprintf(r->allow, sizeof(r->allow), "%.*s",
+                       (int)strcspn(p + 7, "\r\n"), p + 7);
+    return len;
+}
+
+/* Chunked upload of a body of len 'x' bytes. */
+struct chunked {
+    size_t left;
+};
+
+static size_t on_read(char *p, size_t size, size_t n, void *cls)
+{
+    struct chunked *c = cls;
+    size_t len = size * n < c->left ? size * n : c->left;
+
+    memset(p, 'x', len);
+    c->left -= len;
+    return len;
+}
+
+/* method NULL: GET. body NULL: none. chunked > 0: a chunked upload. */
+static long http(unsigned port, const char *method, const char *path,
+                 const char *ctype, const char *body, size_t chunked,
+                 struct resp *r)
+{
+    CURL *c = curl_easy_init();
+    struct curl_slist *hdrs = NULL;
+    struct chunked ck = {chunked};
+    char url[4096], h[128];
+    CURLcode rc;
+
+    assert_non_null(c);
+    memset(r, 0, sizeof(*r));
+    (void)snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    if (ctype) {
+        (void)snprintf(h, sizeof(h), "Content-Type: %s", ctype);
+        hdrs = curl_slist_append(hdrs, h);
+    }
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    } else if (chunked) {
+        hdrs = curl_slist_append(hdrs, "Transfer-Encoding: chunked");
+        hdrs = curl_slist_append(hdrs, "Expect:");
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(c, CURLOPT_READDATA, &ck);
+    }
+    if (method && strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    else if (method)
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    rc = curl_easy_perform(c);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    else
+        r->status = -1;
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(c);
+    return r->status;
+}
+
+static long get(unsigned port, const char *path, struct resp *r)
+{
+    return http(port, NULL, path, NULL, NULL, 0, r);
+}
+
+#define SMS(id, from, text)                                                    \
+    "/v1/kannel/sms?token=" TOKEN "&id=" id "&from=" from "&text=" text
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void test_status_table(void **state)
+{
+    static const struct {
+        const char *method, *path, *ctype, *body;
+        long status;
+        const char *allow;
+    } t[] = {
+        {NULL, "/", NULL, NULL, 404, ""},
+        {NULL, "/nope", NULL, NULL, 404, ""},
+        {NULL, "/v1/kannel", NULL, NULL, 404, ""},
+        {NULL, "/v1/kannel/foo", NULL, NULL, 404, ""},
+        {NULL, "/v1/kannel/sms/x", NULL, NULL, 404, ""},
+        {NULL, "/v1/nope/sms?token=" TOKEN, NULL, NULL, 404, ""},
+        {NULL, "/v1/KANNEL/sms?token=" TOKEN, NULL, NULL, 404, ""},
+        {NULL, "/v1/esms/sms?token=" TOKEN, NULL, NULL, 404, ""},
+        {NULL, "/v1/africastalking/sms", NULL, NULL, 404, ""},
+        {"POST", "/v1/kannel/ussd?token=" TOKEN, "text/plain", "x", 404, ""},
+        {"DELETE", "/v1/kannel/sms", NULL, NULL, 405, "GET, POST"},
+        {"HEAD", "/v1/kannel/sms", NULL, NULL, 405, "GET, POST"},
+        {"PUT", "/v1/kannel/dlr", NULL, NULL, 405, "GET, POST"},
+        {NULL, "/v1/kannel/ussd", NULL, NULL, 405, "POST"},
+        {"POST", "/healthz", "text/plain", "x", 405, "GET"},
+        {"DELETE", "/metrics", NULL, NULL, 405, "GET"},
+        /* authentication comes first */
+        {NULL, "/v1/kannel/sms", NULL, NULL, 403, ""},
+        {NULL, "/v1/kannel/sms?token=" TOKEN "x&id=1&from=0912345678&text=SD",
+         NULL, NULL, 403, ""},
+        {NULL, "/v1/kannel/sms?token=&id=1&from=0912345678&text=SD", NULL, NULL,
+         403, ""},
+        {NULL, "/v1/kannel/dlr?token=bad&id=1&status=1", NULL, NULL, 403, ""},
+        {"POST", "/v1/kannel/sms", "application/x-www-form-urlencoded",
+         "token=nope&id=1&from=0912345678&text=SD", 403, ""},
+        /* then parsing */
+        {NULL, "/v1/kannel/sms?token=" TOKEN, NULL, NULL, 400, ""},
+        {NULL, "/v1/kannel/sms?token=" TOKEN "&id=1&from=1", NULL, NULL, 400,
+         ""},
+        {NULL, SMS("1", "0912345678", "a%G1"), NULL, NULL, 400, ""},
+        {NULL, SMS("1", "0912345678", "a%00b"), NULL, NULL, 400, ""},
+        {NULL, SMS("1", "0912345678", "SD") "&id=2", NULL, NULL, 400, ""},
+        {"POST", "/v1/kannel/sms?token=" TOKEN,
+         "application/x-www-form-urlencoded", "id=1&from=0912345678&text=%ZZ",
+         400, ""},
+        {"POST", "/v1/kannel/sms?token=" TOKEN,
+         "multipart/form-data; boundary=x", "--x--", 415, ""},
+        /* a token in the form does not count */
+        {"POST", "/v1/kannel/sms", "application/x-www-form-urlencoded",
+         "token=" TOKEN "&id=1&from=0912345678&text=SD", 403, ""},
+        {NULL, "/v1/kannel/dlr?token=" TOKEN "&status=1", NULL, NULL, 400, ""},
+    };
+    struct fixture *fx = fx_start(0);
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        struct resp r;
+        long got = http(fx->port, t[i].method, t[i].path, t[i].ctype, t[i].body,
+                        0, &r);
+
+        if (got != t[i].status || strcmp(r.allow, t[i].allow) != 0)
+            fail_msg("row %zu %s %s: got %ld allow '%s', want %ld '%s'", i,
+                     t[i].method ? t[i].method : "GET", t[i].path, got, r.allow,
+                     t[i].status, t[i].allow);
+    }
+    /* None of that stored or sent anything. */
+    assert_int_equal(inbound_rows(fx), 0);
+    fx_free(fx);
+}
+
+static void test_healthz(void **state)
+{
+    struct fixture *fx = fx_start(0);
+    struct resp r;
+
+    (void)state;
+    assert_int_equal(get(fx->port, "/healthz", &r), 200);
+    assert_string_equal(r.body, "{\"status\":\"ok\",\"db\":\"ok\",\"outbox\":"
+                                "{\"queued\":0,\"sending\":0,\"failed\":0},"
+                                "\"oldest_queued_age_s\":0}\n");
+    fx_free(fx);
+}
+
+/* Every sample line is NAME{LABELS} VALUE or NAME VALUE. */
+static void assert_exposition(const char *text)
+{
+    const char *line = text;
+
+    while (*line) {
+        size_t len = strcspn(line, "\n");
+        const char *sp = memchr(line, ' ', len);
+
+        if (line[0] != '#') {
+            size_t i;
+
+            assert_non_null(sp);
+            for (i = 0; line + i < sp && line[i] != '{'; i++)
+                assert_true(line[i] == '_' ||
+                            (line[i] >= 'a' && line[i] <= 'z'));
+            assert_true(sp[1] == '-' || sp[1] == '+' ||
+                        (sp[1] >= '0' && sp[1] <= '9'));
+        }
+        line += len + (line[len] == '\n');
+    }
+}
+
+static void test_metrics(void **state)
+{
+    struct fixture *fx = fx_start(0);
+    struct resp r;
+
+    (void)state;
+    assert_int_equal(get(fx->port, "/v1/kannel/sms?token=x", &r), 403);
+    assert_int_equal(get(fx->port, SMS("m1", "0912345678", "SD"), &r), 200);
+    assert_int_equal(get(fx->port, "/metrics", &r), 200);
+    assert_exposition(r.body);
+    assert_non_null(strstr(r.body, "diemtua_http_requests_total{path=\"/v1/"
+                                   "{provider}/sms\",status=\"403\"}"));
+    assert_non_null(strstr(r.body, "diemtua_http_requests_total{path=\"/v1/"
+                                   "{provider}/sms\",status=\"200\"}"));
+    assert_non_null(strstr(r.body, "diemtua_inbound_total{provider=\"kannel\","
+                                   "result=\"forbidden\"}"));
+    assert_non_null(strstr(r.body, "diemtua_inbound_total{provider=\"kannel\","
+                                   "result=\"ok\"}"));
+    assert_non_null(
+        strstr(r.body, "diemtua_outbox_messages{state=\"queued\"}"));
+    assert_non_null(strstr(r.body, "# TYPE diemtua_writer_batch_size "
+                                   "histogram"));
+    assert_non_null(strstr(r.body, "diemtua_commit_seconds_count"));
+    assert_non_null(strstr(r.body, "path=\"/metrics\",status=\"200\""));
+    /* Raw URLs never become labels. */
+    assert_null(strstr(r.body, "token"));
+    fx_free(fx);
+}
+
+/* A form body whose total length is exactly len bytes. */
+static void make_body(char *out, size_t len, const char *id)
+{
+    int n = snprintf(out, len + 1, "id=%s&from=0912345678&text=SD&pad=", id);
+
+    assert_true(n > 0 && (size_t)n <= len);
+    memset(out + n, 'p', len - (size_t)n);
+    out[len] = '\0';
+}
+
+static void test_body_cap(void **state)
+{
+    static const struct {
+        size_t len;
+        long status;
+    } t[] = {
+        {MAX_BODY - 1, 200},
+        {MAX_BODY, 200},
+        {MAX_BODY + 1, 413},
+        {MAX_BODY * 64, 413},
+    };
+    struct fixture *fx = fx_start(0);
+    static char body[MAX_BODY * 64 + 1];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        struct resp r;
+        char id[16];
+
+        (void)snprintf(id, sizeof(id), "cap%zu", i);
+        make_body(body, t[i].len, id);
+        assert_int_equal(http(fx->port, "POST", "/v1/kannel/sms?token=" TOKEN,
+                              "application/x-www-form-urlencoded", body, 0, &r),
+                         t[i].status);
+    }
+    /* Without a Content-Length the accumulated upload is what counts. */
+    {
+        struct resp r;
+
+        assert_int_equal(http(fx->port, "POST", "/v1/kannel/sms?token=" TOKEN,
+                              "application/x-www-form-urlencoded", NULL,
+                              MAX_BODY + 1, &r),
+                         413);
+    }
+    assert_int_equal(inbound_rows(fx), 2);
+    fx_free(fx);
+}
+
+static void test_forged_changes_nothing(void **state)
+{
+    static const char *const forged[] = {
+        "/v1/kannel/sms?id=f1&from=0912345678&text=SD",
+        "/v1/kannel/sms?token=" TOKEN "x&id=f2&from=0912345678&text=SD",
+        "/v1/kannel/sms?token=S3CRET-TOKEN&id=f3&from=0912345678&text=SD",
+        "/v1/kannel/sms?token=" TOKEN "%20&id=f4&from=0912345678&text=SD",
+        "/v1/kannel/dlr?id=1&status=1",
+    };
+    struct fixture *fx = fx_start(0);
+    int64_t out_before = outbox_rows(fx);
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(forged); i++) {
+        struct resp r;
+
+        assert_int_equal(get(fx->port, forged[i], &r), 403);
+        assert_string_equal(r.body, "forbidden\n");
+    }
+    assert_int_equal(inbound_rows(fx), 0);
+    assert_int_equal(outbox_rows(fx), out_before);
+    fx_free(fx);
+}
+
+static void test_repeat_is_acknowledged_once(void **state)
+{
+    struct db_outbox_row row;
+    struct fixture *fx = fx_start(0);
+    int64_t out_before = outbox_rows(fx);
+    struct resp r;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(get(fx->port, SMS("rep1", "0912345678", "SD"), &r),
+                         200);
+        assert_string_equal(r.body, ""); /* Kannel: no SMS from the body */
+    }
+    assert_int_equal(inbound_rows(fx), 1);
+    assert_int_equal(outbox_rows(fx), out_before + 1);
+    assert_string_equal(LAST_PHONE(fx), "+84912345678");
+    assert_string_equal(LAST_TEXT(fx), "OK SD");
+    fx_free(fx);
+}
+
+static void test_stored_text(void **state)
+{
+    static const struct {
+        const char *path, *id, *want;
+    } t[] = {
+        {SMS("st1", "0912345678", "PIN+1234"), "st1", "PIN ****"},
+        {SMS("st2", "0912345678", "SD"), "st2", "SD"},
+        /* unknown sender: stored, no reply */
+        {SMS("st3", "%2B4477", "SD+5"), "st3", "SD 5"},
+    };
+    struct fixture *fx = fx_start(0);
+    int64_t out_before = outbox_rows(fx);
+    struct db *db;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        struct resp r;
+
+        assert_int_equal(get(fx->port, t[i].path, &r), 200);
+    }
+    db = fx_db(fx);
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        char text[64];
+
+        assert_int_equal(
+            db_inbound_text(db, "kannel", t[i].id, text, sizeof(text)), GW_OK);
+        assert_string_equal(text, t[i].want);
+    }
+    db_close(db);
+    assert_int_equal(outbox_rows(fx), out_before + 2);
+    fx_free(fx);
+}
+
+static void test_busy_is_503(void **state)
+{
+    struct fixture *fx = fx_start(0);
+    struct resp r;
+
+    (void)state;
+    assert_int_equal(get(fx->port, SMS("b1", "0912345678", "BUSY"), &r), 503);
+    assert_int_equal(inbound_rows(fx), 0);
+    /* The retry, once the store is back, goes through. */
+    assert_int_equal(get(fx->port, SMS("b1", "0912345678", "SD"), &r), 200);
+    assert_int_equal(inbound_rows(fx), 1);
+    fx_free(fx);
+}
+
+static void test_rate_limit(void **state)
+{
+    struct fixture *fx = fx_start(2);
+    int64_t out_before = outbox_rows(fx);
+    struct db *db;
+    char text[64];
+    struct resp r;
+
+    (void)state;
+    assert_int_equal(get(fx->port, SMS("r1", "0912345678", "SD"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("r2", "0912345678", "SD"), &r), 200);
+    /* Over the limit: still acknowledged and stored, but not run. */
+    assert_int_equal(get(fx->port, SMS("r3", "0912345678", "PIN+1234"), &r),
+                     200);
+    /* Another number is not affected. */
+    assert_int_equal(get(fx->port, SMS("r4", "0987654321", "SD"), &r), 200);
+    assert_int_equal(inbound_rows(fx), 4);
+    assert_int_equal(outbox_rows(fx), out_before + 3);
+    db = fx_db(fx);
+    assert_int_equal(db_inbound_text(db, "kannel", "r3", text, sizeof(text)),
+                     GW_OK);
+    assert_string_equal(text, "PIN ****"); /* digits never stored raw */
+    db_close(db);
+    fx_free(fx);
+}
+
+static void test_rate_bucket(void **state)
+{
+    struct inbound *in = inbound_new(NULL, 3, test_handle);
+    int64_t t0 = 1000000;
+
+    (void)state;
+    assert_true(inbound_rate_allow(in, "+84912345678", t0));
+    assert_true(inbound_rate_allow(in, "+84912345678", t0));
+    assert_true(inbound_rate_allow(in, "+84912345678", t0));
+    assert_false(inbound_rate_allow(in, "+84912345678", t0)); /* max + 1 */
+    assert_false(inbound_rate_allow(in, "+84912345678", t0 + 1199));
+    assert_true(inbound_rate_allow(in, "+84912345678", t0 + 1200)); /* 1/3 h */
+    assert_false(inbound_rate_allow(in, "+84912345678", t0 + 1200));
+    assert_true(inbound_rate_allow(in, "+84987654321", t0));
+    assert_true(inbound_rate_allow(in, "", t0)); /* unknown: no bucket */
+    inbound_free(in);
+    in = inbound_new(NULL, 0, test_handle); /* 0: no limit */
+    assert_true(inbound_rate_allow(in, "+84912345678", t0));
+    inbound_free(in);
+}
+
+static void test_dlr(void **state)
+{
+    static const char *const paths[] = {
+        "/v1/kannel/dlr?token=" TOKEN "&id=999&status=1", /* unknown id */
+        "/v1/kannel/dlr?token=" TOKEN "&id=999&status=2",
+        "/v1/kannel/dlr?token=" TOKEN "&id=999&status=8", /* pending */
+    };
+    struct fixture *fx = fx_start(0);
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(paths); i++) {
+        struct resp r;
+
+        assert_int_equal(get(fx->port, paths[i], &r), 200);
+    }
+    fx_free(fx);
+}
+
+/* The whole path with the real handlers: a member's balance request is
+ * answered through the outbox, an unknown number once a day, a
+ * non-Vietnamese sender never. */
+static void test_real_handler(void **state)
+{
+    struct db_outbox_row row;
+    struct fixture *fx = fx_start_with(0, true);
+    int64_t before = outbox_rows(fx);
+    struct resp r;
+
+    (void)state;
+    assert_int_equal(get(fx->port, SMS("h1", "0912000001", "sd"), &r), 200);
+    assert_int_equal(outbox_rows(fx), before + 1);
+    assert_string_equal(LAST_PHONE(fx), "+84912000001");
+    assert_non_null(strstr(LAST_TEXT(fx), "NHCS: Vay "));
+    assert_int_equal(get(fx->port, SMS("h2", "0987654321", "sd"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("h3", "0987654321", "sd"), &r), 200);
+    assert_int_equal(outbox_rows(fx), before + 2);
+    assert_string_equal(LAST_PHONE(fx), "+84987654321");
+    assert_int_equal(get(fx->port, SMS("h4", "%2B4420", "sd"), &r), 200);
+    assert_int_equal(outbox_rows(fx), before + 2);
+    assert_int_equal(inbound_rows(fx), 4);
+    fx_free(fx);
+}
+
+/* base64(MD5(cpid smsid content receiverTime key)), URL-encoded. */
+static void esms_sign(const char *cpid, const char *smsid, const char *content,
+                      const char *rtime, char *out, size_t size)
+{
+    unsigned char md[EVP_MAX_MD_SIZE], b64[32];
+    unsigned int mdlen = 0;
+    char in[256];
+    size_t i, o = 0;
+    int n;
+
+    n = snprintf(in, sizeof(in), "%s%s%s%s%s", cpid, smsid, content, rtime,
+                 ESMS_KEY);
+    assert_true(n > 0 && (size_t)n < sizeof(in));
+    assert_true(EVP_Digest(in, (size_t)n, md, &mdlen, EVP_md5(), NULL));
+    assert_int_equal(EVP_EncodeBlock(b64, md, (int)mdlen), 24);
+    for (i = 0; i < 24 && o + 4 < size; i++) {
+        if (b64[i] == '+' || b64[i] == '/' || b64[i] == '=')
+            o += (size_t)snprintf(out + o, size - o, "%%%02X", b64[i]);
+        else
+            out[o++] = (char)b64[i];
+    }
+    out[o] = '\0';
+}
+
+static void esms_path(char *out, size_t size, const char *smsid,
+                      const char *sign)
+{
+    (void)snprintf(out, size,
+                   "/v1/esms/sms?token=" TOKEN "&sender=84912000001"
+                   "&content=SD&serviceNumber=8079&keyword=SD&cpid=777"
+                   "&smsid=%s&receiverTime=20261126120000&sign=%s",
+                   smsid, sign);
+}
+
+/* One member's balance request through each provider's own shape: the
+ * reply is queued for her phone, and a forged signature does nothing. */
+static void test_providers_end_to_end(void **state)
+{
+    struct db_outbox_row row;
+    struct fixture *fx = fx_start_with(0, true);
+    int64_t before = outbox_rows(fx);
+    char sign[64], path[512];
+    struct resp r;
+
+    (void)state;
+    /* Kannel: sms-service get-url */
+    assert_int_equal(get(fx->port,
+                         "/v1/kannel/sms?token=" TOKEN "&id=k-1"
+                         "&from=%2B84912000001&to=8079&text=SD",
+                         &r),
+                     200);
+    assert_int_equal(outbox_rows(fx), before + 1);
+    assert_string_equal(LAST_PHONE(fx), "+84912000001");
+    assert_non_null(strstr(LAST_TEXT(fx), "NHCS: Vay "));
+
+    /* eSMS: signed GET, answered with its XML */
+    esms_sign("777", "e-1", "SD", "20261126120000", sign, sizeof(sign));
+    esms_path(path, sizeof(path), "e-1", sign);
+    assert_int_equal(get(fx->port, path, &r), 200);
+    assert_non_null(strstr(r.body, "<Smsid>e-1</Smsid>"));
+    assert_int_equal(outbox_rows(fx), before + 2);
+    assert_string_equal(LAST_PHONE(fx), "+84912000001");
+    assert_non_null(strstr(LAST_TEXT(fx), "NHCS: Vay "));
+    /* the same with a signature over other text: refused, nothing stored */
+    esms_sign("777", "e-2", "LS", "20261126120000", sign, sizeof(sign));
+    esms_path(path, sizeof(path), "e-2", sign);
+    assert_int_equal(get(fx->port, path, &r), 403);
+
+    /* Africa's Talking: form POST */
+    assert_int_equal(http(fx->port, "POST",
+                          "/v1/africastalking/sms?token=" TOKEN,
+                          "application/x-www-form-urlencoded",
+                          "id=ATXid_1&from=%2B84912000002&to=8079&text=SD"
+                          "&date=2026-11-26T12%3A00%3A00Z&linkId=x",
+                          0, &r),
+                     200);
+    assert_int_equal(outbox_rows(fx), before + 3);
+    assert_string_equal(LAST_PHONE(fx), "+84912000002");
+    assert_non_null(strstr(LAST_TEXT(fx), "NHCS: "));
+
+    assert_int_equal(inbound_rows(fx), 3);
+    fx_free(fx);
+}
+
+/* A delivery report moves the message; unknown ids and pending states
+ * are acknowledged and change nothing. */
+static void test_dlr_moves_message(void **state)
+{
+    struct fixture *fx = fx_start_with(0, true);
+    const struct timespec pause = {0, 10 * 1000 * 1000};
+    struct db_outbox_row row;
+    struct resp r;
+    int i;
+
+    (void)state;
+    assert_int_equal(get(fx->port, SMS("d1", "0912000001", "SD"), &r), 200);
+    /* The log provider marks it SENT at once. */
+    for (i = 0; i < 300; i++) {
+        last_outbox(fx, &row);
+        if (strcmp(row.state, "SENT") == 0)
+            break;
+        (void)nanosleep(&pause, NULL);
+    }
+    assert_string_equal(row.state, "SENT");
+    assert_int_equal(
+        get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=8", &r), 200);
+    last_outbox(fx, &row);
+    assert_string_equal(row.state, "SENT"); /* pending: no change */
+    assert_int_equal(
+        get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=1", &r), 200);
+    last_outbox(fx, &row);
+    assert_string_equal(row.state, "DELIVERED");
+    fx_free(fx);
+}
+
+/* Callbacks keep the connection open: one TCP connection for many. */
+static void test_keepalive(void **state)
+{
+    struct fixture *fx = fx_start(0);
+    CURL *c = curl_easy_init();
+    struct resp r;
+    int i;
+
+    (void)state;
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    for (i = 0; i < 3; i++) {
+        char url[256];
+        long conns = -1, status = 0;
+
+        (void)snprintf(url, sizeof(url),
+                       "http://127.0.0.1:%u" SMS("ka%d", "0912345678", "SD"),
+                       fx->port, i);
+        memset(&r, 0, sizeof(r));
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        assert_int_equal(curl_easy_perform(c), CURLE_OK);
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &conns);
+        assert_int_equal(status, 200);
+        assert_int_equal(conns, i == 0 ? 1 : 0);
+    }
+    curl_easy_cleanup(c);
+    assert_int_equal(inbound_rows(fx), 3);
+    fx_free(fx);
+}
+
+/* ---- stop with requests in flight ----------------------------------- */
+
+#define STOP_CLIENTS 4
+#define STOP_REQUESTS 40
+
+static _Atomic unsigned acked; /* 2xx answers seen by the clients */
+
+struct client {
+    unsigned port, index;
+    long status[STOP_REQUESTS];
+};
+
+static void *client_main(void *arg)
+{
+    struct client *c = arg;
+    unsigned i;
+
+    for (i = 0; i < STOP_REQUESTS; i++) {
+        char path[256];
+        struct resp r;
+
+        (void)snprintf(path, sizeof(path),
+                       "/v1/kannel/sms?token=" TOKEN "&id=s%u-%u"
+                       "&from=09%08u&text=SD",
+                       c->index, i, c->index * 1000 + i);
+        c->status[i] = get(c->port, path, &r);
+        if (c->status[i] == 200)
+            atomic_fetch_add(&acked, 1);
+    }
+    return NULL;
+}
+
+static void test_stop_loses_nothing(void **state)
+{
+    struct fixture *fx = fx_start(0);
+    struct client clients[STOP_CLIENTS];
+    pthread_t th[STOP_CLIENTS];
+    unsigned i, j, ok = 0;
+    const struct timespec pause = {0, 2 * 1000 * 1000};
+    struct db *db;
+
+    (void)state;
+    atomic_store(&acked, 0);
+    for (i = 0; i < STOP_CLIENTS; i++) {
+        clients[i].port = fx->port;
+        clients[i].index = i;
+        assert_int_equal(pthread_create(&th[i], NULL, client_main, &clients[i]),
+                         0);
+    }
+    /* Stop in the middle of the flow, whatever the machine's load. */
+    for (i = 0; i < 500 && atomic_load(&acked) < 20; i++)
+        (void)nanosleep(&pause, NULL);
+    fx_stop_server(fx);
+    for (i = 0; i < STOP_CLIENTS; i++)
+        (void)pthread_join(th[i], NULL);
+    db = fx_db(fx);
+    for (i = 0; i < STOP_CLIENTS; i++)
+        for (j = 0; j < STOP_REQUESTS; j++) {
+            char id[32];
+            bool found = false;
+
+            if (clients[i].status[j] != 200)
+                continue;
+            ok++;
+            (void)snprintf(id, sizeof(id), "s%u-%u", i, j);
+            assert_int_equal(db_inbound_exists(db, "kannel", id, &found),
+                             GW_OK);
+            if (!found)
+                fail_msg("%s was acknowledged but is not stored", id);
+        }
+    db_close(db);
+    print_message("%u of %u acknowledged before the stop\n", ok,
+                  STOP_CLIENTS * STOP_REQUESTS);
+    assert_true(ok > 0);
+    fx_free(fx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_table),
+        cmocka_unit_test(test_healthz),
+        cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_body_cap),
+        cmocka_unit_test(test_forged_changes_nothing),
+        cmocka_unit_test(test_repeat_is_acknowledged_once),
+        cmocka_unit_test(test_stored_text),
+        cmocka_unit_test(test_busy_is_503),
+        cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_rate_bucket),
+        cmocka_unit_test(test_dlr),
+        cmocka_unit_test(test_keepalive),
+        cmocka_unit_test(test_real_handler),
+        cmocka_unit_test(test_providers_end_to_end),
+        cmocka_unit_test(test_dlr_moves_message),
+        cmocka_unit_test(test_stop_loses_nothing),
+    };
+    int rc;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = cmocka_run_group_tests_name("httpd", tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}

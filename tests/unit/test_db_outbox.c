@@ -1,0 +1,441 @@
+/* test_db_outbox.c - outbox store: enqueue, claim, transitions, reports */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/util.h"
+#include "db/db.h"
+#include "db/db_msg.h"
+#include "common/banned.h"
+
+static int setup(void **state)
+{
+    struct db *db = NULL;
+
+    if (db_open(":memory:", &db) != GW_OK)
+        return -1;
+    *state = db;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    db_close(*state);
+    return 0;
+}
+
+static int64_t enqueue_at(struct db *db, const char *phone, int64_t now)
+{
+    int64_t id = 0;
+
+    assert_int_equal(db_outbox_enqueue(db, phone, "NHCS: so du 1.000d", "REPLY",
+                                       0, 0, now, &id),
+                     GW_OK);
+    assert_true(id > 0);
+    return id;
+}
+
+static void assert_state(struct db *db, int64_t id, const char *state,
+                         int attempts)
+{
+    struct db_outbox_row row;
+
+    assert_int_equal(db_outbox_get(db, id, &row), GW_OK);
+    assert_string_equal(row.state, state);
+    assert_int_equal(row.msg.attempts, attempts);
+}
+
+static void fill(char *s, size_t n, char c)
+{
+    memset(s, c, n);
+    s[n] = '\0';
+}
+
+static void test_enqueue_bounds(void **state)
+{
+    struct db *db = *state;
+    struct db_outmsg *m = NULL;
+    static char text_max[sizeof(m->text)], text_over[sizeof(m->text) + 1];
+    char phone_max[sizeof(m->phone)], phone_over[sizeof(m->phone) + 1];
+    char kind_max[sizeof(m->kind)], kind_over[sizeof(m->kind) + 1];
+    const struct {
+        const char *phone, *text, *kind;
+        gw_err err;
+    } t[] = {
+        {"+84912345678", "hello", "REPLY", GW_OK},
+        {"", "hello", "REPLY", GW_EINVAL},
+        {NULL, "hello", "REPLY", GW_EINVAL},
+        {"+84912345678", "", "REPLY", GW_EINVAL},
+        {"+84912345678", "hello", "", GW_EINVAL},
+        {"+84912345678", text_max, "REPLY", GW_OK},
+        {"+84912345678", text_over, "REPLY", GW_ETOOBIG},
+        {phone_max, "hello", "REPLY", GW_OK},
+        {phone_over, "hello", "REPLY", GW_ETOOBIG},
+        {"+84912345678", "hello", kind_max, GW_OK},
+        {"+84912345678", "hello", kind_over, GW_ETOOBIG},
+    };
+    size_t i;
+
+    fill(text_max, sizeof(text_max) - 1, 'a');
+    fill(text_over, sizeof(text_over) - 1, 'a');
+    fill(phone_max, sizeof(phone_max) - 1, '9');
+    fill(phone_over, sizeof(phone_over) - 1, '9');
+    fill(kind_max, sizeof(kind_max) - 1, 'K');
+    fill(kind_over, sizeof(kind_over) - 1, 'K');
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        int64_t id = 0;
+        gw_err err = db_outbox_enqueue(db, t[i].phone, t[i].text, t[i].kind, 0,
+                                       0, 100, &id);
+
+        assert_int_equal(err, t[i].err);
+        if (err == GW_OK) {
+            struct db_outbox_row row;
+
+            assert_int_equal(db_outbox_get(db, id, &row), GW_OK);
+            assert_string_equal(row.msg.text, t[i].text);
+            assert_string_equal(row.msg.phone, t[i].phone);
+            assert_string_equal(row.state, "QUEUED");
+            assert_int_equal(row.next_at, 100);
+        }
+    }
+}
+
+static void test_claim_order_and_due(void **state)
+{
+    struct db *db = *state;
+    struct db_outmsg out[8];
+    int64_t a = enqueue_at(db, "+84900000001", 100);
+    int64_t b = enqueue_at(db, "+84900000002", 101);
+    int64_t c = enqueue_at(db, "+84900000003", 102);
+    int64_t d = enqueue_at(db, "+84900000004", 160);
+    size_t n = 99;
+
+    /* Nothing is due before the first next_at. */
+    assert_int_equal(db_outbox_claim(db, 99, out, 8, &n), GW_OK);
+    assert_int_equal(n, 0);
+    /* max bounds the batch; oldest first. */
+    assert_int_equal(db_outbox_claim(db, 101, out, 1, &n), GW_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].id, a);
+    assert_string_equal(out[0].phone, "+84900000001");
+    assert_int_equal(db_outbox_claim(db, 101, out, 8, &n), GW_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].id, b);
+    assert_state(db, b, "SENDING", 0);
+    /* A claimed row is not claimed twice. */
+    assert_int_equal(db_outbox_claim(db, 101, out, 8, &n), GW_OK);
+    assert_int_equal(n, 0);
+
+    /* a retries at 150: due before d (next_at 160), after c (102). */
+    assert_int_equal(db_outbox_mark_retry(db, a, 150, "http 500", 101), GW_OK);
+    assert_state(db, a, "QUEUED", 1);
+    assert_int_equal(db_outbox_claim(db, 149, out, 8, &n), GW_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].id, c);
+    assert_int_equal(db_outbox_claim(db, 200, out, 8, &n), GW_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(out[0].id, a);
+    assert_int_equal(out[0].attempts, 1);
+    assert_int_equal(out[1].id, d);
+}
+
+static void test_claim_in_caller_transaction(void **state)
+{
+    struct db *db = *state;
+    struct db_outmsg out[4];
+    int64_t a = enqueue_at(db, "+84900000001", 100);
+    size_t n = 0;
+
+    assert_int_equal(db_begin(db), GW_OK);
+    assert_int_equal(db_outbox_claim(db, 100, out, 4, &n), GW_OK);
+    assert_int_equal(n, 1);
+    assert_true(db_in_transaction(db));
+    db_rollback(db);
+    assert_state(db, a, "QUEUED", 0);
+    assert_int_equal(db_outbox_claim(db, 100, out, 4, &n), GW_OK);
+    assert_false(db_in_transaction(db));
+    assert_int_equal(n, 1);
+    assert_state(db, a, "SENDING", 0);
+}
+
+enum op { OP_SENT, OP_RETRY, OP_FAILED, OP_UNCLAIM, OP_DLR_OK, OP_DLR_KO };
+
+/* Brings a fresh row to state and returns its id. */
+static int64_t row_in(struct db *db, const char *state)
+{
+    struct db_outmsg out[1];
+    int64_t id = enqueue_at(db, "+84900000009", 100);
+    size_t n = 0;
+
+    if (strcmp(state, "QUEUED") == 0)
+        return id;
+    assert_int_equal(db_outbox_claim(db, 100, out, 1, &n), GW_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].id, id);
+    if (strcmp(state, "FAILED") == 0)
+        assert_int_equal(db_outbox_mark_failed(db, id, "x", 100), GW_OK);
+    if (strcmp(state, "SENT") == 0 || strcmp(state, "DELIVERED") == 0 ||
+        strcmp(state, "UNDELIVERED") == 0)
+        assert_int_equal(db_outbox_mark_sent(db, id, "kannel", "", 100), GW_OK);
+    if (strcmp(state, "DELIVERED") == 0 || strcmp(state, "UNDELIVERED") == 0)
+        assert_int_equal(db_outbox_dlr(db, id, NULL, state, 100), GW_OK);
+    assert_state(db, id, state, strcmp(state, "FAILED") == 0 ? 1 : 0);
+    return id;
+}
+
+static gw_err apply(struct db *db, int64_t id, enum op op)
+{
+    switch (op) {
+    case OP_SENT:
+        return db_outbox_mark_sent(db, id, "kannel", "pm-1", 200);
+    case OP_RETRY:
+        return db_outbox_mark_retry(db, id, 300, "http 503", 200);
+    case OP_FAILED:
+        return db_outbox_mark_failed(db, id, "http 400", 200);
+    case OP_UNCLAIM:
+        return db_outbox_unclaim(db, id, 200);
+    case OP_DLR_OK:
+        return db_outbox_dlr(db, id, NULL, "DELIVERED", 200);
+    case OP_DLR_KO:
+        return db_outbox_dlr(db, id, NULL, "UNDELIVERED", 200);
+    }
+    return GW_EINTERNAL;
+}
+
+static void test_transitions(void **state)
+{
+    struct db *db = *state;
+    static const struct {
+        const char *from;
+        enum op op;
+        gw_err err;
+        const char *to;
+        int attempts_added;
+    } t[] = {
+        {"SENDING", OP_SENT, GW_OK, "SENT", 0},
+        {"SENDING", OP_RETRY, GW_OK, "QUEUED", 1},
+        {"SENDING", OP_FAILED, GW_OK, "FAILED", 1},
+        {"SENDING", OP_UNCLAIM, GW_OK, "QUEUED", 0},
+        /* A report can overtake the aggregator's answer. */
+        {"SENDING", OP_DLR_OK, GW_OK, "DELIVERED", 0},
+        {"QUEUED", OP_RETRY, GW_ENOTFOUND, "QUEUED", 0},
+        {"QUEUED", OP_FAILED, GW_ENOTFOUND, "QUEUED", 0},
+        {"QUEUED", OP_UNCLAIM, GW_ENOTFOUND, "QUEUED", 0},
+        {"QUEUED", OP_DLR_OK, GW_ENOTFOUND, "QUEUED", 0},
+        {"SENT", OP_DLR_OK, GW_OK, "DELIVERED", 0},
+        {"SENT", OP_DLR_KO, GW_OK, "UNDELIVERED", 0},
+        {"SENT", OP_RETRY, GW_ENOTFOUND, "SENT", 0},
+        {"SENT", OP_FAILED, GW_ENOTFOUND, "SENT", 0},
+        {"DELIVERED", OP_SENT, GW_OK, "DELIVERED", 0},
+        {"DELIVERED", OP_RETRY, GW_ENOTFOUND, "DELIVERED", 0},
+        {"DELIVERED", OP_DLR_KO, GW_OK, "UNDELIVERED", 0},
+        {"UNDELIVERED", OP_DLR_OK, GW_OK, "DELIVERED", 0},
+        {"FAILED", OP_DLR_OK, GW_ENOTFOUND, "FAILED", 0},
+        {"FAILED", OP_RETRY, GW_ENOTFOUND, "FAILED", 0},
+        {"FAILED", OP_UNCLAIM, GW_ENOTFOUND, "FAILED", 0},
+    };
+    size_t i;
+
+    /* A database a row: an earlier row left QUEUED would be claimed. */
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        struct db *one = NULL;
+        int64_t id;
+        int before = strcmp(t[i].from, "FAILED") == 0 ? 1 : 0;
+
+        assert_int_equal(db_open(":memory:", &one), GW_OK);
+        id = row_in(one, t[i].from);
+        assert_int_equal(apply(one, id, t[i].op), t[i].err);
+        assert_state(one, id, t[i].to, before + t[i].attempts_added);
+        db_close(one);
+    }
+    assert_int_equal(apply(db, 424242, OP_SENT), GW_ENOTFOUND);
+    assert_int_equal(apply(db, 424242, OP_DLR_OK), GW_ENOTFOUND);
+}
+
+static void test_retry_and_fail_record_error(void **state)
+{
+    struct db *db = *state;
+    int64_t id = row_in(db, "SENDING");
+    char long_err[DB_ATTEMPT_DETAIL_MAX * 2];
+    struct db_outbox_row row;
+    int64_t at = 0;
+
+    fill(long_err, sizeof(long_err) - 1, 'e');
+    assert_int_equal(db_outbox_mark_retry(db, id, 345, long_err, 200), GW_OK);
+    assert_int_equal(db_outbox_get(db, id, &row), GW_OK);
+    assert_int_equal(row.next_at, 345);
+    assert_int_equal(strlen(row.last_error), DB_ATTEMPT_DETAIL_MAX);
+    assert_int_equal(db_outbox_next_due(db, &at), GW_OK);
+    assert_int_equal(at, 345);
+}
+
+static void test_sent_stores_ids(void **state)
+{
+    struct db *db = *state;
+    int64_t id = row_in(db, "SENDING");
+    int64_t other = row_in(db, "SENDING");
+    struct db_outbox_row row;
+
+    assert_int_equal(db_outbox_mark_sent(db, id, "esms", "E-77", 200), GW_OK);
+    assert_int_equal(db_outbox_get(db, id, &row), GW_OK);
+    assert_string_equal(row.provider, "esms");
+    assert_string_equal(row.provider_msg_id, "E-77");
+    /* No provider id: stored as none, never as "". */
+    assert_int_equal(db_outbox_mark_sent(db, other, "kannel", "", 200), GW_OK);
+    assert_int_equal(db_outbox_dlr(db, 0, "", "DELIVERED", 300), GW_ENOTFOUND);
+    assert_state(db, other, "SENT", 0);
+}
+
+static void test_dlr_by_both_ids(void **state)
+{
+    struct db *db = *state;
+    int64_t a = row_in(db, "SENDING");
+    int64_t b = row_in(db, "SENDING");
+    int64_t q = row_in(db, "QUEUED");
+
+    assert_int_equal(db_outbox_mark_sent(db, a, "esms", "E-1", 200), GW_OK);
+    assert_int_equal(db_outbox_mark_sent(db, b, "esms", "E-2", 200), GW_OK);
+    assert_int_equal(db_outbox_dlr(db, 0, "E-2", "UNDELIVERED", 300), GW_OK);
+    assert_state(db, b, "UNDELIVERED", 0);
+    assert_state(db, a, "SENT", 0);
+    assert_int_equal(db_outbox_dlr(db, a, NULL, "DELIVERED", 300), GW_OK);
+    assert_state(db, a, "DELIVERED", 0);
+    /* Our id wins over a provider id that names another row. */
+    assert_int_equal(db_outbox_dlr(db, b, "E-1", "DELIVERED", 300), GW_OK);
+    assert_state(db, b, "DELIVERED", 0);
+    assert_int_equal(db_outbox_dlr(db, 0, "E-404", "DELIVERED", 300),
+                     GW_ENOTFOUND);
+    assert_int_equal(db_outbox_dlr(db, q, NULL, "DELIVERED", 300),
+                     GW_ENOTFOUND);
+    assert_int_equal(db_outbox_dlr(db, a, NULL, "PENDING", 300), GW_EINVAL);
+    assert_int_equal(db_outbox_dlr(db, a, NULL, NULL, 300), GW_EINVAL);
+    assert_int_equal(db_outbox_dlr(db, a, NULL, "delivered", 300), GW_EINVAL);
+}
+
+static void test_recover(void **state)
+{
+    struct db *db = *state;
+    int64_t a = row_in(db, "SENDING");
+    int64_t b = row_in(db, "SENDING");
+    int64_t s = row_in(db, "SENT");
+    int64_t q = row_in(db, "QUEUED");
+    size_t n = 99;
+    int64_t count = 0;
+
+    assert_int_equal(db_outbox_recover(db, &n), GW_OK);
+    assert_int_equal(n, 2);
+    assert_state(db, a, "QUEUED", 1);
+    assert_state(db, b, "QUEUED", 1);
+    assert_state(db, s, "SENT", 0);
+    assert_state(db, q, "QUEUED", 0);
+    assert_int_equal(
+        db_outbox_attempt_count(db, a, DB_ATTEMPT_INTERRUPTED, 0, &count),
+        GW_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(
+        db_outbox_attempt_count(db, 0, DB_ATTEMPT_INTERRUPTED, 0, &count),
+        GW_OK);
+    assert_int_equal(count, 2);
+    /* Nothing is SENDING any more. */
+    assert_int_equal(db_outbox_recover(db, &n), GW_OK);
+    assert_int_equal(n, 0);
+}
+
+static void test_attempts_counted(void **state)
+{
+    struct db *db = *state;
+    int64_t a = row_in(db, "SENDING");
+    int64_t b = row_in(db, "SENDING");
+    static const struct {
+        const char *result; /* NULL: any */
+        int64_t id, since, want;
+    } t[] = {
+        {NULL, 0, 0, 4},
+        {DB_ATTEMPT_SENT, 0, 0, 2},
+        {DB_ATTEMPT_SENT, 0, 150, 1},
+        {DB_ATTEMPT_SENT, 0, 201, 0},
+        {DB_ATTEMPT_RETRY, 0, 0, 2},
+    };
+    int64_t count = -1;
+    size_t i;
+
+    assert_int_equal(db_outbox_attempt(db, a, 100, 500, DB_ATTEMPT_RETRY,
+                                       "Internal Server Error"),
+                     GW_OK);
+    assert_int_equal(
+        db_outbox_attempt(db, a, 110, 0, DB_ATTEMPT_RETRY, "timeout"), GW_OK);
+    assert_int_equal(db_outbox_attempt(db, a, 120, 202, DB_ATTEMPT_SENT, NULL),
+                     GW_OK);
+    assert_int_equal(
+        db_outbox_attempt(db, b, 200, 202, DB_ATTEMPT_SENT, "0: Accepted"),
+        GW_OK);
+    assert_int_equal(db_outbox_attempt(db, b, 200, 202, "", NULL), GW_EINVAL);
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        int64_t n = -1;
+
+        assert_int_equal(
+            db_outbox_attempt_count(db, t[i].id, t[i].result, t[i].since, &n),
+            GW_OK);
+        assert_int_equal(n, t[i].want);
+    }
+    assert_int_equal(db_outbox_attempt_count(db, a, NULL, 0, &count), GW_OK);
+    assert_int_equal(count, 3);
+    assert_int_equal(db_outbox_attempt_count(db, b, NULL, 0, &count), GW_OK);
+    assert_int_equal(count, 1);
+}
+
+static void test_stats(void **state)
+{
+    struct db *db = *state;
+    struct db_outbox_stats s;
+    int64_t at = 0;
+
+    assert_int_equal(db_outbox_stats(db, &s), GW_OK);
+    assert_int_equal(s.queued, 0);
+    assert_int_equal(s.oldest_queued_at, 0);
+    assert_int_equal(db_outbox_next_due(db, &at), GW_ENOTFOUND);
+
+    (void)row_in(db, "SENDING");
+    (void)row_in(db, "SENT");
+    (void)row_in(db, "DELIVERED");
+    (void)row_in(db, "UNDELIVERED");
+    (void)row_in(db, "FAILED");
+    (void)row_in(db, "FAILED");
+    (void)enqueue_at(db, "+84900000001", 150);
+    (void)enqueue_at(db, "+84900000002", 140);
+    assert_int_equal(db_outbox_stats(db, &s), GW_OK);
+    assert_int_equal(s.queued, 2);
+    assert_int_equal(s.sending, 1);
+    assert_int_equal(s.sent, 1);
+    assert_int_equal(s.delivered, 1);
+    assert_int_equal(s.undelivered, 1);
+    assert_int_equal(s.failed, 2);
+    assert_int_equal(s.oldest_queued_at, 140);
+    assert_int_equal(db_outbox_next_due(db, &at), GW_OK);
+    assert_int_equal(at, 140);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_enqueue_bounds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claim_order_and_due, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_claim_in_caller_transaction, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_transitions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_and_fail_record_error, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sent_stores_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dlr_by_both_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attempts_counted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
