@@ -21,7 +21,9 @@
 #include "common/strv.h"
 #include "config/config.h"
 #include "db/db.h"
+#include "db/db_pin.h"
 #include "gateway/server.h"
+#include "handlers/pin.h"
 #include "tests/support/member_fixture.h"
 #include "common/banned.h"
 
@@ -35,6 +37,17 @@ struct fixture {
     struct server *srv;
     unsigned port;
 };
+
+static void set_pin(struct db *db, const char *code, const char *pin)
+{
+    struct pin_cost cost = pin_cost_min();
+    char hash[PIN_HASH_SIZE];
+
+    assert_int_equal(pin_hash(strv_from_cstr(pin), PEPPER, &cost, hash), GW_OK);
+    assert_int_equal(db_begin(db), GW_OK);
+    assert_int_equal(db_pin_set_by_code(db, code, hash, 1), GW_OK);
+    assert_int_equal(db_commit(db), GW_OK);
+}
 
 static int fx_setup(void **state)
 {
@@ -62,6 +75,7 @@ static int fx_setup(void **state)
                    TOKEN);
     assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
     assert_int_equal(member_fixture_load(db), GW_OK);
+    set_pin(db, "TV09", PIN);
     db_close(db);
     assert_int_equal(server_start(&fx->cfg, &fx->srv), GW_OK);
     fx->port = server_port(fx->srv);
@@ -228,6 +242,83 @@ static void test_final_hop_once(void **state)
                      collections);
 }
 
+/* The leader records a collection by USSD: a collection row and a
+ * receipt SMS for the member, once. */
+static void test_collection_by_menus(void **state)
+{
+    static const char *const walk[] = {
+        "",
+        "1",
+        "1*1",
+        "1*1*275000",
+        "1*1*275000*20000",
+        "1*1*275000*20000*" PIN,
+    };
+    const char *final = "1*1*275000*20000*" PIN "*1";
+    struct fixture *fx = *state;
+    long long collections = count(fx, "SELECT count(*) FROM collections");
+    long long inbound = count(fx, "SELECT count(*) FROM inbound");
+    long long outbox = count(fx, "SELECT count(*) FROM outbox");
+    char first[1024];
+    struct resp r;
+    size_t i;
+
+    for (i = 0; i < sizeof(walk) / sizeof(walk[0]); i++)
+        assert_true(
+            strncmp(hop(fx, "ATUid_1", LEADER, walk[i], &r), "CON ", 4) == 0);
+    assert_non_null(strstr(r.body, "Lai 275.000 VND"));
+    /* navigation wrote nothing */
+    assert_int_equal(count(fx, "SELECT count(*) FROM inbound"), inbound);
+    hop(fx, "ATUid_1", LEADER, final, &r);
+    assert_true(strncmp(r.body, "END ", 4) == 0);
+    assert_non_null(strstr(r.body, "Da ghi"));
+    (void)snprintf(first, sizeof(first), "%s", r.body);
+    assert_int_equal(count(fx, "SELECT count(*) FROM collections"),
+                     collections + 1);
+    assert_int_equal(count(fx, "SELECT count(*) FROM collections WHERE"
+                               " channel = 'ussd' AND interest = 275000"
+                               " AND savings = 20000"),
+                     1);
+    assert_int_equal(count(fx, "SELECT count(*) FROM outbox o JOIN members m"
+                               " ON m.id = o.member_id WHERE m.code = 'TV01'"
+                               " AND o.kind = 'RECEIPT'"),
+                     1);
+    /* the stored path has the PIN starred; no row holds it anywhere */
+    assert_int_equal(count(fx, "SELECT count(*) FROM inbound WHERE"
+                               " channel = 'ussd' AND text ="
+                               " '1*1*275000*20000******1'"),
+                     1);
+    assert_int_equal(count(fx, "SELECT count(*) FROM inbound WHERE text LIKE"
+                               " '%" PIN "%'"),
+                     0);
+    assert_int_equal(count(fx, "SELECT count(*) FROM outbox WHERE text LIKE"
+                               " '%" PIN "%'"),
+                     0);
+    assert_int_equal(count(fx, "SELECT count(*) FROM audit WHERE"
+                               " coalesce(before, '') || coalesce(after, '')"
+                               " || coalesce(object, '') LIKE '%" PIN "%'"),
+                     0);
+    outbox = count(fx, "SELECT count(*) FROM outbox");
+    collections = count(fx, "SELECT count(*) FROM collections");
+    /* the aggregator repeats the final hop: same screen, no effect */
+    hop(fx, "ATUid_1", LEADER, final, &r);
+    assert_string_equal(r.body, first);
+    assert_int_equal(count(fx, "SELECT count(*) FROM collections"),
+                     collections);
+    assert_int_equal(count(fx, "SELECT count(*) FROM outbox"), outbox);
+    /* in another session the same inputs would be a second collection:
+     * the interest is already recorded, so the write itself refuses it */
+    hop(fx, "ATUid_2", LEADER, final, &r);
+    assert_null(strstr(r.body, "Da ghi"));
+    assert_int_equal(count(fx, "SELECT count(*) FROM collections"),
+                     collections);
+    /* savings alone are another collection */
+    hop(fx, "ATUid_3", LEADER, "1*1*1*50000*" PIN "*1", &r);
+    assert_non_null(strstr(r.body, "Da ghi"));
+    assert_int_equal(count(fx, "SELECT count(*) FROM collections"),
+                     collections + 1);
+}
+
 /* Every hop is logged at debug level with its scrubbed path only. */
 static void test_log_has_no_pin(void **state)
 {
@@ -294,6 +385,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_final_hop_once, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_collection_by_menus, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_log_has_no_pin, fx_setup,
                                         fx_teardown),
