@@ -151,31 +151,24 @@ static bool parse_seq(struct strv s, unsigned *seq)
     return true;
 }
 
-/* THU <stt> <lai> [<tk>] [G<goc>] <PIN>: the words between the interest
- * and the PIN are the savings (plain amount) and the principal (G
- * first), at most one of each, in any order. */
+/* THU <stt> <lai> <tk> [G<goc>] <PIN>. The savings are required (0 when
+ * none) so that a forgotten PIN can never be mistaken for the savings and
+ * counted as a wrong try: "THU 7 275000 20000" is a syntax error. */
 static bool parse_thu(const struct handler_call *call, struct thu_args *t)
 {
-    bool have_sav = false, have_prin = false;
-    size_t i, n = call->argc;
+    size_t n = call->argc;
 
     memset(t, 0, sizeof(*t));
-    if (n < 3 || n > 5 || !parse_seq(call->argv[0], &t->seq) ||
-        !parse_amount(call->argv[1], &t->interest))
+    if (n < 4 || n > 5 || !parse_seq(call->argv[0], &t->seq) ||
+        !parse_amount(call->argv[1], &t->interest) ||
+        !parse_amount(call->argv[2], &t->savings))
         return false;
-    for (i = 2; i + 1 < n; i++) {
-        struct strv w = call->argv[i];
+    if (n == 5) {
+        struct strv w = call->argv[3];
 
-        if (w.len > 1 && (w.p[0] == 'G' || w.p[0] == 'g')) {
-            if (have_prin ||
-                !parse_amount(strv_make(w.p + 1, w.len - 1), &t->principal))
-                return false;
-            have_prin = true;
-        } else {
-            if (have_sav || have_prin || !parse_amount(w, &t->savings))
-                return false;
-            have_sav = true;
-        }
+        if (w.len < 2 || (w.p[0] != 'G' && w.p[0] != 'g') ||
+            !parse_amount(strv_make(w.p + 1, w.len - 1), &t->principal))
+            return false;
     }
     t->pin = call->argv[n - 1];
     return pin_syntax_ok(t->pin);

@@ -37,8 +37,8 @@ static const struct handler_cmd commands[] = {
     /* XN / SAI: the code may be left out to mean the latest receipt. */
     {"XN", "OK", HANDLER_ALL, 0, 1, 0, handler_confirm, MSG_USAGE_XN},
     {"SAI", "NO", HANDLER_ALL, 0, 1, 0, handler_dispute, MSG_USAGE_SAI},
-    /* THU <stt> <lai> [<tk>] [G<goc>] <PIN> */
-    {"THU", "COL", HANDLER_LEADER, 3, 5, 1, handler_collect, MSG_USAGE_THU},
+    /* THU <stt> <lai> <tk> [G<goc>] <PIN> */
+    {"THU", "COL", HANDLER_LEADER, 4, 5, 1, handler_collect, MSG_USAGE_THU},
     /* GTK <stt> <tk> <PIN>: savings alone */
     {"GTK", "DEP", HANDLER_LEADER, 3, 3, 1, handler_deposit, MSG_USAGE_GTK},
     {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_unpaid, MSG_USAGE_DS},

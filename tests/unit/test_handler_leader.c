@@ -173,7 +173,7 @@ static void test_thu_receipt(void **state)
     assert_int_equal(c.savings, 20000);
 
     /* Principal with G, savings left out, lower case. */
-    r = sms(e, FIX_L1_PHONE, "thu 3 100k G1tr 1234");
+    r = sms(e, FIX_L1_PHONE, "thu 3 100k 0 G1tr 1234");
     code_of(r, code);
     assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
     assert_int_equal(c.interest, 100000);
@@ -191,16 +191,16 @@ static void test_thu_refusals(void **state)
         const char *phone, *text, *want;
     } t[] = {
         /* A member can never use leader commands. */
-        {FIX_M2_PHONE, "THU 3 1000 1234", "chi danh cho to truong"},
+        {FIX_M2_PHONE, "THU 3 1000 0 1234", "chi danh cho to truong"},
         {FIX_M2_PHONE, "NOP 1234", "chi danh cho to truong"},
         {FIX_M2_PHONE, "HUYTHU ABCDEF 1234", "chi danh cho to truong"},
         /* Another group's member: G2 has no seq 3, G1's seq 2 is not N2 */
-        {FIX_L2_PHONE, "THU 3 1000 4321", "khong co TV so 3"},
-        {FIX_L1_PHONE, "THU 9 1000 1234", "khong co TV so 9"},
+        {FIX_L2_PHONE, "THU 3 1000 0 4321", "khong co TV so 3"},
+        {FIX_L1_PHONE, "THU 9 1000 0 1234", "khong co TV so 9"},
         /* Over what is due, over the outstanding, absurd. */
-        {FIX_L1_PHONE, "THU 2 275001 1234", "phai thu phien nay 275.000"},
-        {FIX_L1_PHONE, "THU 3 1 G10000001 1234", "du no 10.000.000"},
-        {FIX_L1_PHONE, "THU 2 999999999999 1234", "toi da 100.000.000"},
+        {FIX_L1_PHONE, "THU 2 275001 0 1234", "phai thu phien nay 275.000"},
+        {FIX_L1_PHONE, "THU 3 1 0 G10000001 1234", "du no 10.000.000"},
+        {FIX_L1_PHONE, "THU 2 999999999999 0 1234", "toi da 100.000.000"},
         {FIX_L1_PHONE, "GTK 2 200tr 1234", "toi da 100.000.000"},
         /* Syntax: answered with the syntax, no PIN try. */
         {FIX_L1_PHONE, "THU 2 1234", "THU stt lai tk"},
@@ -208,8 +208,13 @@ static void test_thu_refusals(void **state)
         {FIX_L1_PHONE, "THU 2 1000 5 5 1234", "THU stt lai tk"},
         {FIX_L1_PHONE, "THU 2 1000 G5 G5 1234", "THU stt lai tk"},
         {FIX_L1_PHONE, "THU 2 5X 1234", "THU stt lai tk"},
-        {FIX_L1_PHONE, "THU 2 0 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "THU 2 0 0 1234", "THU stt lai tk"},
         {FIX_L1_PHONE, "THU 2 1000 12", "THU stt lai tk"},
+        /* A forgotten PIN is not read as one (no wrong try counted). */
+        {FIX_L1_PHONE, "THU 2 275000 20000", "THU stt lai tk"},
+        /* A negative amount is refused, never read as positive. */
+        {FIX_L1_PHONE, "THU 2 -5 0 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "GTK 2 -20000 1234", "GTK stt"},
         {FIX_L1_PHONE, "GTK 2 1000", "GTK stt"},
         {FIX_L1_PHONE, "HUYTHU 1234", "HUYTHU ma PIN"},
         {FIX_L1_PHONE, "NOP", "NOP PIN"},
@@ -242,7 +247,7 @@ static void test_pin_lock(void **state)
     struct reply *r;
     bool was;
 
-    r = sms(e, FIX_L1_PHONE, "THU 2 1000 9999");
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 9999");
     assert_contains(r->msgs[0].text, "Sai ma PIN. Con 2");
     r = sms(e, FIX_L1_PHONE, "NOP 9998");
     assert_contains(r->msgs[0].text, "Con 1");
@@ -250,7 +255,7 @@ static void test_pin_lock(void **state)
     assert_contains(r->msgs[0].text, "bi khoa");
     assert_contains(r->msgs[0].text, "0900000001");
     /* Locked: the right PIN does not help, and tells nothing. */
-    r = sms(e, FIX_L1_PHONE, "THU 2 1000 1234");
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 1234");
     assert_int_equal(r->nmsgs, 1);
     assert_contains(r->msgs[0].text, "bi khoa");
     assert_int_equal(audit_n(e, "record"), 0);
@@ -260,7 +265,7 @@ static void test_pin_lock(void **state)
     /* The officer unlocks. */
     assert_int_equal(db_pin_unlock_by_code(e->db, "L1", e->now, &was), GW_OK);
     assert_true(was);
-    r = sms(e, FIX_L1_PHONE, "THU 2 1000 1234");
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 1234");
     assert_int_equal(r->nmsgs, 2);
     /* A success resets the count. */
     r = sms(e, FIX_L1_PHONE, "NOP 1111");
@@ -273,7 +278,7 @@ static void test_pin_lock(void **state)
         assert_int_equal(db_member_get(e->db, "M3", &m), GW_OK);
         (void)snprintf(m.role, sizeof(m.role), "leader");
         assert_int_equal(db_member_upsert(e->db, &m, NULL), GW_OK);
-        r = sms(e, FIX_M3_PHONE, "THU 2 1000 1234");
+        r = sms(e, FIX_M3_PHONE, "THU 2 1000 0 1234");
         assert_contains(r->msgs[0].text, "chua co ma PIN");
     }
 }
@@ -285,9 +290,9 @@ static void test_confirm_void_dispute(void **state)
     struct reply *r;
     char code[8], code2[8], text[64];
 
-    r = sms(e, FIX_L1_PHONE, "THU 2 100000 1234");
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
     code_of(r, code);
-    r = sms(e, FIX_L1_PHONE, "THU 2 100000 1234");
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
     code_of(r, code2);
     /* XN without a code: her newest RECORDED receipt. */
     r = sms(e, FIX_M2_PHONE, "xn");
@@ -319,7 +324,7 @@ static void test_confirm_void_dispute(void **state)
     assert_null(strstr(r->stored_text, "1234"));
 
     /* An unconfirmed one can; the member is told. */
-    r = sms(e, FIX_L1_PHONE, "THU 2 50000 1234");
+    r = sms(e, FIX_L1_PHONE, "THU 2 50000 0 1234");
     code_of(r, code);
     (void)snprintf(text, sizeof(text), "HUYTHU %s 1234", code);
     r = sms(e, FIX_L1_PHONE, text);
@@ -327,7 +332,7 @@ static void test_confirm_void_dispute(void **state)
     assert_contains(msg_to(r, FIX_L1_PHONE), "Da huy phieu");
     assert_contains(msg_to(r, FIX_M2_PHONE), "da bi TT Lan huy");
     /* Another group's leader cannot void G1's receipt. */
-    r = sms(e, FIX_L1_PHONE, "THU 3 1000 1234");
+    r = sms(e, FIX_L1_PHONE, "THU 3 1000 0 1234");
     code_of(r, code2);
     (void)snprintf(text, sizeof(text), "HUYTHU %s 4321", code2);
     r = sms(e, FIX_L2_PHONE, text);
@@ -358,7 +363,7 @@ static void test_session_commands(void **state)
     r = sms(e, FIX_L1_PHONE, "DS");
     assert_contains(r->msgs[0].text, "17/05: 4/4 TV chua dong: 1,2,3,4");
     (void)sms(e, FIX_L1_PHONE, "THU 2 275000 20000 1234");
-    (void)sms(e, FIX_L1_PHONE, "THU 3 100000 1234");
+    (void)sms(e, FIX_L1_PHONE, "THU 3 100000 0 1234");
     r = sms(e, FIX_L1_PHONE, "LIST");
     assert_contains(r->msgs[0].text, "2/4 TV chua dong: 1,4");
     r = sms(e, FIX_L1_PHONE, "TONG");
@@ -372,7 +377,7 @@ static void test_session_commands(void **state)
     r = sms(e, FIX_L1_PHONE, "NOP 1234");
     assert_contains(r->msgs[0].text, "Khong con phieu");
     assert_int_equal(audit_n(e, "remit"), 2);
-    (void)sms(e, FIX_L1_PHONE, "THU 1 50000 1234");
+    (void)sms(e, FIX_L1_PHONE, "THU 1 50000 0 1234");
     (void)sms(e, FIX_L1_PHONE, "THU 4 0 7000 1234");
     r = sms(e, FIX_L1_PHONE, "DS");
     assert_contains(r->msgs[0].text, "ca 4 TV da dong");
@@ -386,9 +391,9 @@ static void test_pin_change(void **state)
     r = sms(e, FIX_L1_PHONE, "MK 1234 567890");
     assert_contains(r->msgs[0].text, "Da doi ma PIN");
     assert_string_equal(r->stored_text, "MK **** ****");
-    r = sms(e, FIX_L1_PHONE, "THU 2 1000 1234");
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 1234");
     assert_contains(r->msgs[0].text, "Sai ma PIN");
-    r = sms(e, FIX_L1_PHONE, "THU 2 1000 567890");
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 567890");
     assert_int_equal(r->nmsgs, 2);
     r = sms(e, FIX_L1_PHONE, "MK 1111 2222");
     assert_contains(r->msgs[0].text, "Sai ma PIN");
@@ -414,7 +419,7 @@ static void test_after_session(void **state)
 
     r = sms(e, FIX_L1_PHONE, "THU 2 275000 20000 1234");
     code_of(r, booked);
-    r = sms(e, FIX_L1_PHONE, "THU 3 100000 1234");
+    r = sms(e, FIX_L1_PHONE, "THU 3 100000 0 1234");
     code_of(r, short_booked);
     r = sms(e, FIX_L1_PHONE, "GTK 4 30000 1234");
     code_of(r, lost);
@@ -492,7 +497,7 @@ static void test_cheats(void **state)
     char code[8], text[40];
 
     /* Remitted, then voided to pocket the cash: refused. */
-    r = sms(e, FIX_L1_PHONE, "THU 2 100000 1234");
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
     code_of(r, code);
     (void)sms(e, FIX_L1_PHONE, "NOP 1234");
     (void)snprintf(text, sizeof(text), "VOID %s 1234", code);
