@@ -229,8 +229,8 @@ static gw_err run_dlr(struct db *db, struct writer_job *wj, size_t *queued)
     gw_err err;
 
     (void)queued;
-    err = db_outbox_dlr(db, job->dlr.our_id, job->dlr.provider_msg_id, state,
-                        job->now);
+    err = db_outbox_dlr(db, job->provider, job->dlr.our_id,
+                        job->dlr.provider_msg_id, state, job->now);
     if (err == GW_ENOTFOUND || err == GW_EINVAL) {
         /* Never refuse a DLR: the provider would only send it again. */
         log_warn("inbound", "%s dlr for unknown message (id %lld, ref %s)",
