@@ -745,6 +745,7 @@ static void test_dlr_moves_message(void **state)
     struct fixture *fx = fx_start_with(0, true);
     const struct timespec pause = {0, 10 * 1000 * 1000};
     struct db_outbox_row row;
+    struct db *db;
     struct resp r;
     int i;
 
@@ -758,12 +759,29 @@ static void test_dlr_moves_message(void **state)
         (void)nanosleep(&pause, NULL);
     }
     assert_string_equal(row.state, "SENT");
+    /* Kannel did not send it (the log provider did): acknowledged, and
+     * the message stays as it is. */
+    assert_int_equal(
+        get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=1", &r), 200);
+    last_outbox(fx, &row);
+    assert_string_equal(row.state, "SENT");
+    /* As if Kannel had sent it. */
+    db = fx_db(fx);
+    assert_int_equal(db_outbox_mark_sent(db, row.msg.id, "kannel", "", 1),
+                     GW_OK);
+    db_close(db);
     assert_int_equal(
         get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=8", &r), 200);
     last_outbox(fx, &row);
     assert_string_equal(row.state, "SENT"); /* pending: no change */
     assert_int_equal(
         get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=1", &r), 200);
+    last_outbox(fx, &row);
+    assert_string_equal(row.state, "DELIVERED");
+    /* DELIVERED is final: a later failure report changes nothing. */
+    assert_int_equal(
+        get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=16", &r),
+        200);
     last_outbox(fx, &row);
     assert_string_equal(row.state, "DELIVERED");
     fx_free(fx);
