@@ -589,6 +589,31 @@ static void test_rate_limit(void **state)
     fx_free(fx);
 }
 
+/* A leader records her whole group at the session, one SMS a member: the
+ * per-number limit does not stop her; a member over it still gets no
+ * reply. */
+static void test_rate_limit_spares_leaders(void **state)
+{
+    struct fixture *fx = fx_start_with(2, true);
+    int64_t before = outbox_rows(fx);
+    struct db_outbox_row row;
+    struct resp r;
+
+    (void)state;
+    assert_int_equal(get(fx->port, SMS("q1", "0912000009", "DS"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q2", "0912000009", "DS"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q3", "0912000009", "DS"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q4", "0912000009", "TONG"), &r), 200);
+    assert_int_equal(outbox_rows(fx), before + 4); /* max + 2: all answered */
+    assert_string_equal(LAST_PHONE(fx), "+84912000009");
+    assert_int_equal(get(fx->port, SMS("q5", "0912000001", "SD"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q6", "0912000001", "SD"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q7", "0912000001", "SD"), &r), 200);
+    assert_int_equal(outbox_rows(fx), before + 6); /* max + 1: stored only */
+    assert_int_equal(inbound_rows(fx), 7);
+    fx_free(fx);
+}
+
 static void test_rate_bucket(void **state)
 {
     struct inbound *in = inbound_new(NULL, 3, test_handle);
@@ -908,6 +933,7 @@ int main(void)
         cmocka_unit_test(test_stored_text),
         cmocka_unit_test(test_busy_is_503),
         cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_rate_limit_spares_leaders),
         cmocka_unit_test(test_rate_bucket),
         cmocka_unit_test(test_dlr),
         cmocka_unit_test(test_keepalive),
