@@ -126,9 +126,12 @@ void server_stop(struct server *srv)
     }
     /* A pass in progress finishes its commune's transaction first. */
     scheduler_stop(srv->sched);
-    /* The writer commits whatever it holds before it returns. */
+    /* The writer commits whatever it holds before it returns. A kept-alive
+     * connection can still bring a request until httpd_stop(): the stopped
+     * writer refuses it (503), so the writer is freed only after. */
     writer_stop(srv->writer);
     httpd_stop(srv->httpd);
+    writer_free(srv->writer);
     /* Queued messages stay in the outbox for the next start. */
     metrics_set_extra(NULL, NULL);
     outbox_stop(srv->outbox);

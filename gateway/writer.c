@@ -186,11 +186,22 @@ void writer_stop(struct writer *w)
     if (w == NULL)
         return;
     pthread_mutex_lock(&w->lock);
+    if (w->stopping) { /* stopped already */
+        pthread_mutex_unlock(&w->lock);
+        return;
+    }
     w->stopping = true;
     pthread_cond_signal(&w->cond);
     pthread_mutex_unlock(&w->lock);
     (void)pthread_join(w->thread, NULL);
     db_close(w->db);
+    w->db = NULL;
+}
+
+void writer_free(struct writer *w)
+{
+    if (w == NULL)
+        return;
     pthread_cond_destroy(&w->cond);
     pthread_mutex_destroy(&w->lock);
     free(w);

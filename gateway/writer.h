@@ -43,8 +43,15 @@ gw_err writer_start(const char *db_path, void (*notify)(void *cls), void *cls,
  * is stopping: job is not queued and done() will not be called. */
 gw_err writer_submit(struct writer *w, struct writer_job *job);
 
-/* Runs every job already queued, then stops the thread, closes the
- * connection and frees w. NULL-safe. */
+/* Runs every job already queued, then stops the thread and closes the
+ * connection. w stays valid: writer_submit() answers GW_EBUSY from then
+ * on, so the HTTP threads, which may still take a request on a kept-alive
+ * connection until httpd_stop(), can refuse it (503). NULL-safe; a second
+ * call does nothing. */
 void writer_stop(struct writer *w);
+
+/* Frees a stopped writer, once nothing can call writer_submit() any
+ * more (after httpd_stop()). NULL-safe. */
+void writer_free(struct writer *w);
 
 #endif

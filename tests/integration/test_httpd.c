@@ -20,6 +20,7 @@
 #include "db/db_msg.h"
 #include "gateway/inbound.h"
 #include "gateway/server.h"
+#include "gateway/writer.h"
 #include "handlers/handler.h"
 #include "tests/support/member_fixture.h"
 #include "common/banned.h"
@@ -847,18 +848,39 @@ static void test_keepalive(void **state)
 /* ---- stop with requests in flight ----------------------------------- */
 
 #define STOP_CLIENTS 4
-#define STOP_REQUESTS 40
+#define STOP_REQUESTS 1000 /* more than the drain sees: the stop cuts in */
 
 static _Atomic unsigned acked; /* 2xx answers seen by the clients */
 
 struct client {
     unsigned port, index;
+    bool keepalive; /* one connection for all its requests, like smsbox */
     long status[STOP_REQUESTS];
 };
+
+/* One request on the client's kept-alive handle c; 0 when no answer. */
+static long get_on(CURL *c, unsigned port, const char *path)
+{
+    char url[320];
+    struct resp r;
+    long status = 0;
+
+    memset(&r, 0, sizeof(r));
+    (void)snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    return status;
+}
 
 static void *client_main(void *arg)
 {
     struct client *c = arg;
+    CURL *h = c->keepalive ? curl_easy_init() : NULL;
+    const struct timespec gap = {0, 3 * 1000 * 1000};
     unsigned i;
 
     for (i = 0; i < STOP_REQUESTS; i++) {
@@ -869,14 +891,23 @@ static void *client_main(void *arg)
                        "/v1/kannel/sms?token=" TOKEN "&id=s%u-%u"
                        "&from=09%08u&text=SD",
                        c->index, i, c->index * 1000 + i);
-        c->status[i] = get(c->port, path, &r);
-        if (c->status[i] == 200)
-            atomic_fetch_add(&acked, 1);
+        c->status[i] = h ? get_on(h, c->port, path) : get(c->port, path, &r);
+        if (c->status[i] != 200)
+            break; /* stopping: the rest would be refused too */
+        atomic_fetch_add(&acked, 1);
+        /* Idle moments on an open connection: the drain sees none in
+         * flight while the connection still brings more. */
+        if (h)
+            (void)nanosleep(&gap, NULL);
     }
+    for (i++; i < STOP_REQUESTS; i++)
+        c->status[i] = 0; /* not sent */
+    if (h)
+        curl_easy_cleanup(h);
     return NULL;
 }
 
-static void test_stop_loses_nothing(void **state)
+static void stop_under_load(bool keepalive)
 {
     struct fixture *fx = fx_start(0);
     struct client clients[STOP_CLIENTS];
@@ -885,11 +916,11 @@ static void test_stop_loses_nothing(void **state)
     const struct timespec pause = {0, 2 * 1000 * 1000};
     struct db *db;
 
-    (void)state;
     atomic_store(&acked, 0);
     for (i = 0; i < STOP_CLIENTS; i++) {
         clients[i].port = fx->port;
         clients[i].index = i;
+        clients[i].keepalive = keepalive;
         assert_int_equal(pthread_create(&th[i], NULL, client_main, &clients[i]),
                          0);
     }
@@ -921,6 +952,71 @@ static void test_stop_loses_nothing(void **state)
     fx_free(fx);
 }
 
+static void test_stop_loses_nothing(void **state)
+{
+    (void)state;
+    stop_under_load(false);
+}
+
+static gw_err job_ok(struct db *db, struct writer_job *job, size_t *queued)
+{
+    (void)db;
+    (void)job;
+    *queued = 0;
+    return GW_OK;
+}
+
+static _Atomic int jobs_done;
+
+static void job_counted(struct writer_job *job)
+{
+    (void)job;
+    atomic_fetch_add(&jobs_done, 1);
+}
+
+/* The stop's order: the writer, stopped, still answers the HTTP threads
+ * (a request on a kept-alive connection) with GW_EBUSY until it is freed
+ * after httpd_stop(); it used to be freed by writer_stop() itself. */
+static void test_writer_refuses_after_stop(void **state)
+{
+    char dir[] = "/tmp/dt_writer_XXXXXX", path[64];
+    struct writer_job a = {.run = job_ok, .done = job_counted};
+    struct writer_job b = {.run = job_ok, .done = job_counted};
+    struct writer *w = NULL;
+
+    (void)state;
+    atomic_store(&jobs_done, 0);
+    assert_non_null(mkdtemp(dir));
+    (void)snprintf(path, sizeof(path), "%s/w.db", dir);
+    assert_int_equal(writer_start(path, NULL, NULL, &w), GW_OK);
+    assert_int_equal(writer_submit(w, &a), GW_OK);
+    writer_stop(w); /* runs what is queued first */
+    assert_int_equal(atomic_load(&jobs_done), 1);
+    assert_int_equal(a.err, GW_OK);
+    assert_int_equal(writer_submit(w, &b), GW_EBUSY);
+    writer_stop(w); /* twice: harmless */
+    assert_int_equal(writer_submit(w, &b), GW_EBUSY);
+    assert_int_equal(atomic_load(&jobs_done), 1); /* b never ran */
+    writer_free(w);
+    writer_free(NULL);
+    writer_stop(NULL);
+    (void)unlink(path);
+    (void)snprintf(path, sizeof(path), "%s/w.db-wal", dir);
+    (void)unlink(path);
+    (void)snprintf(path, sizeof(path), "%s/w.db-shm", dir);
+    (void)unlink(path);
+    (void)rmdir(dir);
+}
+
+/* Kept-alive connections bring requests after the drain: the stop must
+ * refuse them (503), not hand them to a writer already freed (it hung in
+ * MHD_stop_daemon, a worker blocked on the freed writer's lock). */
+static void test_stop_keepalive_loses_nothing(void **state)
+{
+    (void)state;
+    stop_under_load(true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -941,6 +1037,8 @@ int main(void)
         cmocka_unit_test(test_providers_end_to_end),
         cmocka_unit_test(test_dlr_moves_message),
         cmocka_unit_test(test_stop_loses_nothing),
+        cmocka_unit_test(test_stop_keepalive_loses_nothing),
+        cmocka_unit_test(test_writer_refuses_after_stop),
     };
     int rc;
 
