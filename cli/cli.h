@@ -17,6 +17,7 @@ int cmd_export(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
 int cmd_campaign(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_send(int argc, char **argv);
 
 /* Loads the configuration for a subcommand: path if not NULL, else the
  * file named by $DIEMTUA_CONFIG, else the built-in defaults. Prints the

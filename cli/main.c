@@ -30,6 +30,8 @@ static const struct command {
      cmd_campaign},
     {"report", "KPIs per group, commune and union (table, CSV, JSON)",
      cmd_report},
+    {"send", "queue one SMS from the operator (tests, manual answers)",
+     cmd_send},
 };
 
 static void usage(FILE *out)
