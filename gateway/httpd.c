@@ -470,7 +470,7 @@ static enum MHD_Result submit(struct req *r)
     r->phase = PHASE_WAITING;
     /* Suspend before the writer can possibly resume. */
     MHD_suspend_connection(r->conn);
-    if (writer_submit(r->h->writer, &r->job.wj) != GW_OK) {
+    if (inbound_submit(r->h->writer, &r->job) != GW_OK) {
         r->job.wj.err = GW_EBUSY; /* stopping: the provider retries */
         r->phase = PHASE_DONE;
         MHD_resume_connection(r->conn);

@@ -102,3 +102,43 @@ gw_err pin_verify(struct strv pin, const char *pepper, const char *hash,
     *match = rc == 0 && syntax;
     return GW_OK;
 }
+
+void pin_precheck_run(struct strv pin, const char *pepper, const char *hash,
+                      struct pin_precheck *pc)
+{
+    bool match = false;
+    size_t hlen = hash ? strlen(hash) : 0;
+
+    pin_precheck_clear(pc);
+    if (pin.len > sizeof(pc->pin) || hlen == 0 || hlen >= sizeof(pc->hash))
+        return;
+    if (pin_verify(pin, pepper, hash, &match) != GW_OK)
+        return;
+    memcpy(pc->pin, pin.p, pin.len);
+    pc->pin_len = pin.len;
+    memcpy(pc->hash, hash, hlen + 1);
+    pc->match = match;
+    pc->done = true;
+}
+
+bool pin_precheck_get(const struct pin_precheck *pc, struct strv pin,
+                      const char *hash, bool *match)
+{
+    if (pc == NULL || !pc->done || hash == NULL || pin.len != pc->pin_len ||
+        strcmp(hash, pc->hash) != 0 ||
+        (pin.len > 0 && sodium_memcmp(pin.p, pc->pin, pin.len) != 0))
+        return false;
+    *match = pc->match;
+    return true;
+}
+
+void pin_precheck_clear(struct pin_precheck *pc)
+{
+    if (pc == NULL)
+        return;
+    sodium_memzero(pc->pin, sizeof(pc->pin));
+    pc->pin_len = 0;
+    pc->hash[0] = '\0';
+    pc->match = false;
+    pc->done = false;
+}

@@ -55,4 +55,32 @@ gw_err pin_hash(struct strv pin, const char *pepper,
 gw_err pin_verify(struct strv pin, const char *pepper, const char *hash,
                   bool *match);
 
+/* A PIN verified ahead of the writer's transaction. Argon2id takes tens
+ * of milliseconds; run inside the writer it held up every message of the
+ * batch. The outcome is used only for the same PIN bytes against the very
+ * same hash string (its random salt included), so a PIN changed in
+ * between is verified again; the lock and the wrong-try counter are still
+ * read and written in the writer's transaction. */
+#define PIN_PRE_MAX 8 /* longest PIN-like word kept: PIN_MAX_DIGITS or more */
+struct pin_precheck {
+    bool done; /* the fields below hold an outcome */
+    bool match;
+    size_t pin_len;
+    char pin[PIN_PRE_MAX];
+    char hash[PIN_HASH_SIZE];
+};
+
+/* pin_verify() of pin against hash, kept in *pc; pc->done stays false
+ * when pin or hash is too long to keep or pin_verify() fails. */
+void pin_precheck_run(struct strv pin, const char *pepper, const char *hash,
+                      struct pin_precheck *pc);
+
+/* true, with *match, when pc (may be NULL) holds the outcome for exactly
+ * this pin and hash; false means: verify now. */
+bool pin_precheck_get(const struct pin_precheck *pc, struct strv pin,
+                      const char *hash, bool *match);
+
+/* Wipes the kept PIN (NULL-safe). */
+void pin_precheck_clear(struct pin_precheck *pc);
+
 #endif
