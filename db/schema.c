@@ -32,18 +32,28 @@ static const char *const migration_1[] = {
     "CREATE INDEX groups_commune ON groups(commune_id);",
 
     /* One phone, one member: a reply to a shared phone would show one
-     * member's figures to another. */
+     * member's figures to another; and one member per (group, seq). These
+     * are not UNIQUE constraints because SQLite checks those after every
+     * statement, so an import that swaps two phones or renumbers a group
+     * would clash with itself half-way. (Parking the file's members on
+     * temporary values first cannot work within the CHECKs: a group may
+     * use every seq from 1 to 999.) db/db_import.c, the only writer of
+     * these columns, guarantees them instead: db_member_upsert() checks
+     * before it writes, and an import checks the file's final state with
+     * db_member_conflicts() before it commits. The plain indexes keep that
+     * check and every look-up by phone fast. */
     "CREATE TABLE members ("
     " id INTEGER PRIMARY KEY,"
     " code TEXT NOT NULL UNIQUE,"
     " group_id INTEGER NOT NULL REFERENCES groups(id),"
     " seq INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 999),"
     " full_name TEXT NOT NULL,"
-    " phone TEXT NOT NULL UNIQUE,"
+    " phone TEXT NOT NULL,"
     " role TEXT NOT NULL CHECK (role IN ('member', 'leader')),"
     " reminders INTEGER NOT NULL CHECK (reminders IN (0, 1)),"
-    " campaigns INTEGER NOT NULL CHECK (campaigns IN (0, 1)),"
-    " UNIQUE (group_id, seq));",
+    " campaigns INTEGER NOT NULL CHECK (campaigns IN (0, 1)));",
+    "CREATE INDEX members_phone ON members(phone);",
+    "CREATE INDEX members_group_seq ON members(group_id, seq);",
 
     "CREATE TABLE loans ("
     " id INTEGER PRIMARY KEY,"
