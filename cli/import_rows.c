@@ -394,8 +394,8 @@ static gw_err collect_clash(void *arg, const struct db_member_clash *c)
         }
     }
     if (earliest == NULL) { /* the file changed none of them */
-        log_error("import", "members %s and %s already share a %s",
-                  c->codes[0], c->codes[1], c->column);
+        log_error("import", "members %s and %s already share a %s", c->codes[0],
+                  c->codes[1], c->column);
         return GW_EDB;
     }
     for (i = 0; i < c->ncodes; i++) {
@@ -582,7 +582,8 @@ const struct import_kind_def import_kinds[IMPORT_KIND_COUNT] = {
     [IMPORT_COMMUNES] = {"communes",
                          "commune_code,commune_name,district,province,"
                          "session_day,officer_phone",
-                         commune_cols, C_NCOLS, parse_commune, store_commune, NULL},
+                         commune_cols, C_NCOLS, parse_commune, store_commune,
+                         NULL},
     [IMPORT_GROUPS] = {"groups", "group_code,group_name,commune_code,union",
                        group_cols, G_NCOLS, parse_group, store_group, NULL},
     [IMPORT_MEMBERS] = {"members",
@@ -600,5 +601,6 @@ const struct import_kind_def import_kinds[IMPORT_KIND_COUNT] = {
                         parse_savings, store_savings, NULL},
     [IMPORT_POSTINGS] = {"postings",
                          "receipt_code,posted_on,interest,savings,principal",
-                         posting_cols, P_NCOLS, parse_posting, store_posting, NULL},
+                         posting_cols, P_NCOLS, parse_posting, store_posting,
+                         NULL},
 };
