@@ -211,11 +211,12 @@ static gw_err read_rows(struct import_ctx *ctx,
                         const struct import_kind_def *def, struct csv_reader *r,
                         struct import_result *res)
 {
-    struct import_seen seen = {NULL, 0, 0};
+    /* On the heap: ctx, which outlives this call, points at it. */
+    struct import_seen *seen = xcalloc(1, sizeof(*seen));
     enum csv_status st;
     gw_err err = GW_OK;
 
-    ctx->seen = &seen;
+    ctx->seen = seen;
     while (err == GW_OK && (st = csv_next(r)) != CSV_EOF) {
         if (st == CSV_EIO) {
             err = GW_EIO;
@@ -235,7 +236,7 @@ static gw_err read_rows(struct import_ctx *ctx,
         else if (r->nfields != def->ncolumns)
             import_report(ctx, "row", "wrong column count (%zu, expected %zu)",
                           r->nfields, def->ncolumns);
-        else if ((err = import_row(ctx, def, r, &seen)) != GW_OK)
+        else if ((err = import_row(ctx, def, r, seen)) != GW_OK)
             import_report(ctx, "row", "database error: %s", gw_strerror(err));
         if (ctx->row_bad)
             res->bad_rows++;
@@ -246,7 +247,8 @@ static gw_err read_rows(struct import_ctx *ctx,
         res->bad_rows += ctx->late_bad_rows;
     }
     ctx->seen = NULL;
-    seen_release(&seen);
+    seen_release(seen);
+    free(seen);
     return err;
 }
 
