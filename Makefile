@@ -129,11 +129,11 @@ format-check:
 # The run command of the README: demo database, log provider, port 8080.
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	@scripts/demo-db.sh $(BIN) $(BUILD)/demo.db
+	@scripts/demo-db.sh $(BIN) $(BUILD)/demo.db config/demo.conf
 	$(BIN) serve --config config/demo.conf
 
 demo-db: $(BIN)
-	@scripts/demo-db.sh $(BIN) $(BUILD)/demo.db
+	@scripts/demo-db.sh $(BIN) $(BUILD)/demo.db config/demo.conf
 
 e2e: $(BIN)
 	@scripts/install-deps.sh --e2e

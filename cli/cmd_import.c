@@ -114,6 +114,20 @@ static int run_import(const char *db_path, enum import_kind kind,
     return 1;
 }
 
+/* Booked receipts become POSTED and their members are told: a second
+ * transaction, after the bank's data is in (handlers/collect.h). */
+static int apply_postings(const char *db_path, const struct dt_config *cfg)
+{
+    struct db *db = NULL;
+    int rc;
+
+    if (db_open(db_path, &db) != GW_OK)
+        return 1;
+    rc = cli_apply_postings(db, cfg);
+    db_close(db);
+    return rc;
+}
+
 int cmd_import(int argc, char **argv)
 {
     static struct dt_config cfg; /* large; one per process */
@@ -142,5 +156,8 @@ int cmd_import(int argc, char **argv)
                               "or set [database] path\n");
         return 2;
     }
-    return run_import(db_path, kind, a.file);
+    rc = run_import(db_path, kind, a.file);
+    if (rc == 0 && kind == IMPORT_POSTINGS)
+        rc = apply_postings(db_path, &cfg);
+    return rc;
 }

@@ -1,9 +1,12 @@
 /* import.c - one CSV file, one transaction: read, check, upsert, commit
  *
  * Rows are upserted as they are read, inside the transaction, so a row may
- * refer to a code defined earlier in the same file. Checking goes on after
- * a bad row, to report every one of them; the transaction is committed only
- * when there was none, and rolled back otherwise.
+ * refer to a code defined earlier in the same file. Values that must be
+ * unique across rows (a member's phone and seq) are checked once after the
+ * last row, on the state the whole file produces, so that the order of the
+ * rows does not matter. Checking goes on after a bad row, to report every
+ * one of them; the transaction is committed only when there was none, and
+ * rolled back otherwise.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -21,9 +24,10 @@
 struct seen_slot {
     char *code; /* NULL when free */
     size_t line;
+    bool stored; /* the row on line was valid and written */
 };
 
-struct seen {
+struct import_seen {
     struct seen_slot *slots;
     size_t cap; /* a power of two */
     size_t used;
@@ -52,7 +56,7 @@ static struct seen_slot *seen_slot_for(struct seen_slot *slots, size_t cap,
     return &slots[i];
 }
 
-static void seen_grow(struct seen *s)
+static void seen_grow(struct import_seen *s)
 {
     size_t cap = s->cap ? s->cap * 2 : 256, i;
     struct seen_slot *slots = xcalloc(cap, sizeof(*slots));
@@ -68,23 +72,34 @@ static void seen_grow(struct seen *s)
     s->cap = cap;
 }
 
-/* Records code at line; returns 0 if it is new, else the first line. */
-static size_t seen_add(struct seen *s, struct strv code, size_t line)
+/* Records code at line into *slot; returns 0 if it is new, else the
+ * first line. */
+static size_t seen_add(struct import_seen *s, struct strv code, size_t line,
+                       struct seen_slot **slot)
 {
-    struct seen_slot *slot;
-
     if (2 * (s->used + 1) > s->cap) /* keep the load under a half */
         seen_grow(s);
-    slot = seen_slot_for(s->slots, s->cap, code.p, code.len);
-    if (slot->code)
-        return slot->line;
-    slot->code = xstrndup(code.p, code.len);
-    slot->line = line;
+    *slot = seen_slot_for(s->slots, s->cap, code.p, code.len);
+    if ((*slot)->code)
+        return (*slot)->line;
+    (*slot)->code = xstrndup(code.p, code.len);
+    (*slot)->line = line;
     s->used++;
     return 0;
 }
 
-static void seen_release(struct seen *s)
+size_t import_stored_line(const struct import_ctx *ctx, const char *code)
+{
+    const struct import_seen *s = ctx->seen;
+    const struct seen_slot *slot;
+
+    if (s == NULL || s->cap == 0)
+        return 0;
+    slot = seen_slot_for(s->slots, s->cap, code, strlen(code));
+    return slot->code && slot->stored ? slot->line : 0;
+}
+
+static void seen_release(struct import_seen *s)
 {
     size_t i;
 
@@ -133,7 +148,8 @@ const char *import_kind_header(enum import_kind kind)
     return (unsigned)kind < IMPORT_KIND_COUNT ? import_kinds[kind].header : "";
 }
 
-/* The header must be the kind's columns, exactly and in order. */
+/* The header must be the kind's columns in order; spaces around a name
+ * and letter case do not matter. */
 static gw_err read_header(struct import_ctx *ctx,
                           const struct import_kind_def *def,
                           struct csv_reader *r)
@@ -150,7 +166,7 @@ static gw_err read_header(struct import_ctx *ctx,
     }
     if (st == CSV_RECORD && r->nfields == def->ncolumns) {
         for (i = 0; i < def->ncolumns; i++)
-            if (!strv_eq(strv_trim(r->fields[i]), def->columns[i]))
+            if (!strv_eq_nocase(strv_trim(r->fields[i]), def->columns[i]))
                 break;
         if (i == def->ncolumns)
             return GW_OK;
@@ -163,34 +179,44 @@ static gw_err read_header(struct import_ctx *ctx,
  * failures; data errors are reported. */
 static gw_err import_row(struct import_ctx *ctx,
                          const struct import_kind_def *def,
-                         const struct csv_reader *r, struct seen *seen)
+                         const struct csv_reader *r, struct import_seen *seen)
 {
     struct strv f[CSV_FIELDS_MAX];
     union import_row row;
+    struct seen_slot *slot = NULL;
     size_t i, first;
+    gw_err err;
 
     for (i = 0; i < def->ncolumns; i++)
         f[i] = strv_trim(r->fields[i]);
     memset(&row, 0, sizeof(row));
     def->parse(ctx, f, &row);
     /* Every kind's first column is the code it upserts by. */
-    if (import_code_ok(f[0]) && (first = seen_add(seen, f[0], ctx->line)))
+    if (import_code_ok(f[0]) &&
+        (first = seen_add(seen, f[0], ctx->line, &slot))) {
         import_report(ctx, def->columns[0],
                       "duplicate code %.*s in the file (first on line %zu)",
                       (int)f[0].len, f[0].p, first);
+        slot = NULL; /* the first row's slot */
+    }
     if (ctx->row_bad)
         return GW_OK;
-    return def->store(ctx, &row);
+    err = def->store(ctx, &row);
+    if (err == GW_OK && !ctx->row_bad && slot)
+        slot->stored = true;
+    return err;
 }
 
 static gw_err read_rows(struct import_ctx *ctx,
                         const struct import_kind_def *def, struct csv_reader *r,
                         struct import_result *res)
 {
-    struct seen seen = {NULL, 0, 0};
+    /* On the heap: ctx, which outlives this call, points at it. */
+    struct import_seen *seen = xcalloc(1, sizeof(*seen));
     enum csv_status st;
     gw_err err = GW_OK;
 
+    ctx->seen = seen;
     while (err == GW_OK && (st = csv_next(r)) != CSV_EOF) {
         if (st == CSV_EIO) {
             err = GW_EIO;
@@ -210,12 +236,19 @@ static gw_err read_rows(struct import_ctx *ctx,
         else if (r->nfields != def->ncolumns)
             import_report(ctx, "row", "wrong column count (%zu, expected %zu)",
                           r->nfields, def->ncolumns);
-        else if ((err = import_row(ctx, def, r, &seen)) != GW_OK)
+        else if ((err = import_row(ctx, def, r, seen)) != GW_OK)
             import_report(ctx, "row", "database error: %s", gw_strerror(err));
         if (ctx->row_bad)
             res->bad_rows++;
     }
-    seen_release(&seen);
+    if (err == GW_OK && def->finish) {
+        if ((err = def->finish(ctx)) != GW_OK)
+            import_report(ctx, "row", "database error: %s", gw_strerror(err));
+        res->bad_rows += ctx->late_bad_rows;
+    }
+    ctx->seen = NULL;
+    seen_release(seen);
+    free(seen);
     return err;
 }
 

@@ -4,7 +4,10 @@
  * validated and upserted by its code, and if any row is bad every bad row
  * is reported as "FILE:LINE: column: reason" and the transaction is rolled
  * back, so the database is exactly as it was. Importing the same file
- * twice leaves the same rows.
+ * twice leaves the same rows. Values unique across members (phone, seq in
+ * a group) are judged on the state the whole file produces, so the order
+ * of its rows does not matter. Header names match in any case, with
+ * spaces around them.
  *
  *   struct import_result res;
  *   gw_err err = import_file(db, IMPORT_MEMBERS, "members.csv", stderr,
@@ -39,7 +42,7 @@ struct import_result {
 
 /* "members" -> IMPORT_MEMBERS; false for an unknown name. */
 bool import_kind_parse(const char *name, enum import_kind *out);
-/* Static strings: the kind's name, and its exact header line
+/* Static strings: the kind's name, and its header line
  * ("member_code,balance"). */
 const char *import_kind_name(enum import_kind kind);
 const char *import_kind_header(enum import_kind kind);

@@ -5,11 +5,14 @@
  * first; the reasons are short English phrases an officer can act on.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/import_rows.h"
 #include "common/buf.h"
 #include "common/csv.h"
+#include "common/log.h"
+#include "common/xalloc.h"
 #include "text/date.h"
 #include "text/money.h"
 #include "text/phone.h"
@@ -343,26 +346,117 @@ static void parse_member(struct import_ctx *c, const struct strv *f,
     (void)f_flag(c, f, M_CAMP, &r->campaigns);
 }
 
+/* Phones and seqs are only checked once the whole file is in (see
+ * finish_members()), so a row may take a value a later row gives up. */
 static gw_err store_member(struct import_ctx *c, const union import_row *row)
 {
     const struct db_member *m = &row->member;
-    struct db_conflict clash;
-    gw_err err = db_member_upsert(c->db, m, &clash);
+    gw_err err = db_member_upsert_deferred(c->db, m);
 
-    if (err == GW_ENOTFOUND) {
-        import_report(c, COL(c, M_GROUP), "unknown group %s", m->group_code);
-        return GW_OK;
-    }
-    if (err != GW_EEXIST)
+    if (err != GW_ENOTFOUND)
         return err;
-    if (strcmp(clash.column, "phone") == 0)
-        import_report(c, COL(c, M_PHONE), "already used by member %s",
-                      clash.code);
-    else
-        import_report(c, COL(c, M_SEQ),
-                      "%d already used in group %s by member %s", m->seq,
-                      m->group_code, clash.code);
+    import_report(c, COL(c, M_GROUP), "unknown group %s", m->group_code);
     return GW_OK;
+}
+
+/* One row of the file that shares a phone or a seq with another member. */
+struct clash_report {
+    size_t line;
+    size_t column; /* M_SEQ or M_PHONE */
+    int seq;
+    char group_code[DT_CODE_SIZE];
+    char holder[DT_CODE_SIZE]; /* the member it clashes with */
+};
+
+struct clash_list {
+    struct import_ctx *ctx;
+    struct clash_report *v;
+    size_t n, cap;
+};
+
+/* A shared value becomes one report per row of the file holding it. The
+ * member named is the one not in the file, whose value stands, or else
+ * the holder from the earliest line, which is then not reported itself:
+ * "the later row takes what the earlier one has". */
+static gw_err collect_clash(void *arg, const struct db_member_clash *c)
+{
+    struct clash_list *l = arg;
+    const char *outside = NULL, *earliest = NULL;
+    size_t i, first = 0, line;
+
+    for (i = 0; i < c->ncodes; i++) {
+        line = import_stored_line(l->ctx, c->codes[i]);
+        if (line == 0 && outside == NULL)
+            outside = c->codes[i];
+        if (line && (first == 0 || line < first)) {
+            first = line;
+            earliest = c->codes[i];
+        }
+    }
+    if (earliest == NULL) { /* the file changed none of them */
+        log_error("import", "members %s and %s already share a %s", c->codes[0],
+                  c->codes[1], c->column);
+        return GW_EDB;
+    }
+    for (i = 0; i < c->ncodes; i++) {
+        struct clash_report *r;
+
+        line = import_stored_line(l->ctx, c->codes[i]);
+        if (line == 0 || (outside == NULL && line == first))
+            continue;
+        if (l->n == l->cap) {
+            l->cap = l->cap ? 2 * l->cap : 16;
+            l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+        }
+        r = &l->v[l->n++];
+        memset(r, 0, sizeof(*r));
+        r->line = line;
+        r->column = strcmp(c->column, "phone") == 0 ? M_PHONE : M_SEQ;
+        r->seq = c->seq;
+        (void)snprintf(r->group_code, sizeof(r->group_code), "%s",
+                       c->group_code ? c->group_code : "");
+        (void)snprintf(r->holder, sizeof(r->holder), "%s",
+                       outside ? outside : earliest);
+    }
+    return GW_OK;
+}
+
+/* By line, then in column order, like the reports made while reading. */
+static int clash_cmp(const void *a, const void *b)
+{
+    const struct clash_report *x = a, *y = b;
+
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return (x->column > y->column) - (x->column < y->column);
+}
+
+/* The file's final state must give every member her own phone and her own
+ * seq in her group; every row that breaks this is reported. */
+static gw_err finish_members(struct import_ctx *c)
+{
+    struct clash_list l = {c, NULL, 0, 0};
+    gw_err err = db_member_conflicts(c->db, collect_clash, &l);
+    size_t i;
+
+    if (err == GW_OK && l.n > 0)
+        qsort(l.v, l.n, sizeof(*l.v), clash_cmp);
+    for (i = 0; err == GW_OK && i < l.n; i++) {
+        const struct clash_report *r = &l.v[i];
+
+        if (i == 0 || r->line != l.v[i - 1].line)
+            c->late_bad_rows++;
+        c->line = r->line;
+        if (r->column == M_PHONE)
+            import_report(c, COL(c, M_PHONE), "already used by member %s",
+                          r->holder);
+        else
+            import_report(c, COL(c, M_SEQ),
+                          "%d already used in group %s by member %s", r->seq,
+                          r->group_code, r->holder);
+    }
+    free(l.v);
+    return err;
 }
 
 /* ---- loans ---- */
@@ -488,22 +582,25 @@ const struct import_kind_def import_kinds[IMPORT_KIND_COUNT] = {
     [IMPORT_COMMUNES] = {"communes",
                          "commune_code,commune_name,district,province,"
                          "session_day,officer_phone",
-                         commune_cols, C_NCOLS, parse_commune, store_commune},
+                         commune_cols, C_NCOLS, parse_commune, store_commune,
+                         NULL},
     [IMPORT_GROUPS] = {"groups", "group_code,group_name,commune_code,union",
-                       group_cols, G_NCOLS, parse_group, store_group},
+                       group_cols, G_NCOLS, parse_group, store_group, NULL},
     [IMPORT_MEMBERS] = {"members",
                         "member_code,group_code,seq,full_name,phone,role,"
                         "reminders,campaigns",
-                        member_cols, M_NCOLS, parse_member, store_member},
+                        member_cols, M_NCOLS, parse_member, store_member,
+                        finish_members},
     [IMPORT_LOANS] = {"loans",
                       "loan_code,member_code,program,disbursed_on,"
                       "disbursed_amount,outstanding,monthly_rate_bp,"
                       "maturity_on,next_principal_on,next_principal_amount,"
                       "interest_due,overdue_amount,status",
-                      loan_cols, L_NCOLS, parse_loan, store_loan},
+                      loan_cols, L_NCOLS, parse_loan, store_loan, NULL},
     [IMPORT_SAVINGS] = {"savings", "member_code,balance", savings_cols, S_NCOLS,
-                        parse_savings, store_savings},
+                        parse_savings, store_savings, NULL},
     [IMPORT_POSTINGS] = {"postings",
                          "receipt_code,posted_on,interest,savings,principal",
-                         posting_cols, P_NCOLS, parse_posting, store_posting},
+                         posting_cols, P_NCOLS, parse_posting, store_posting,
+                         NULL},
 };

@@ -3,7 +3,8 @@
  * Private to cli/import*.c. import.c reads the file and drives; the
  * functions here turn one record's trimmed fields into a db row struct,
  * reporting each bad field through import_report(), and store a valid row,
- * reporting data errors (unknown reference, value held by another row).
+ * reporting data errors (unknown reference); a kind may also check the
+ * file's final state before the commit (members: phones and seqs).
  */
 #ifndef DT_IMPORT_ROWS_H
 #define DT_IMPORT_ROWS_H
@@ -18,6 +19,9 @@
 #include "common/util.h"
 #include "db/db_import.h"
 
+/* The codes of the file's rows (import.c). */
+struct import_seen;
+
 /* State of one import while it runs. */
 struct import_ctx {
     struct db *db;
@@ -28,6 +32,8 @@ struct import_ctx {
     size_t line;                /* where the current record starts */
     bool row_bad;               /* the current row had an error */
     size_t errors_written;
+    const struct import_seen *seen; /* the rows read so far */
+    size_t late_bad_rows;           /* rows reported by finish() */
 };
 
 union import_row {
@@ -50,6 +56,11 @@ struct import_kind_def {
     /* Stores a valid row. Data errors are reported and return GW_OK;
      * only a store failure (GW_EBUSY, GW_EDB) is returned. */
     gw_err (*store)(struct import_ctx *ctx, const union import_row *row);
+    /* NULL, or run after the last row and before the commit, even when
+     * some rows were bad: reports rows that are wrong only in the light of
+     * the whole file (adding to ctx->late_bad_rows). Returns only store
+     * failures, like store(). */
+    gw_err (*finish)(struct import_ctx *ctx);
 };
 
 /* The kinds, indexed by enum import_kind. */
@@ -58,6 +69,10 @@ extern const struct import_kind_def import_kinds[IMPORT_KIND_COUNT];
 /* Writes "PATH:LINE: column: reason" and marks the row bad. */
 void import_report(struct import_ctx *ctx, const char *column, const char *fmt,
                    ...) DT_PRINTF(3, 4);
+
+/* The line of the file that stored the row with this code, or 0 when no
+ * row of the file did (absent, or its row was bad). */
+size_t import_stored_line(const struct import_ctx *ctx, const char *code);
 
 /* true when s is a well-formed code (1..DT_CODE_MAX of A-Z a-z 0-9 - _ . /) */
 bool import_code_ok(struct strv s);

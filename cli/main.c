@@ -18,6 +18,20 @@ static const struct command {
     {"serve", "run the gateway (HTTP callbacks, outbox sender)", cmd_serve},
     {"import", "import a CSV export of the bank (communes, groups, ...)",
      cmd_import},
+    {"pin", "set or unlock a leader's PIN (PIN read from stdin)", cmd_pin},
+    {"close-session", "after a session: unbooked receipts to UNPOSTED, alerts",
+     cmd_close_session},
+    {"export", "export a group's session list as CSV (Form 13/TD)", cmd_export},
+    {"remind",
+     "one pass of reminders, leader notes, overdue notices, "
+     "statements",
+     cmd_remind},
+    {"campaign", "an advertising text ([QC]) to members who opted in",
+     cmd_campaign},
+    {"report", "KPIs per group, commune and union (table, CSV, JSON)",
+     cmd_report},
+    {"send", "queue one SMS from the operator (tests, manual answers)",
+     cmd_send},
 };
 
 static void usage(FILE *out)

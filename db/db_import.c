@@ -4,13 +4,16 @@
  * and resolves its reference by code inside the statement
  * (INSERT ... SELECT ... FROM parent WHERE code = ?), so a missing parent
  * shows as zero changes: GW_ENOTFOUND, with no second query on the happy
- * path. A UNIQUE failure other than the code itself (a member's phone or
- * seq) is looked up afterwards to name the row holding the value.
+ * path. A member's phone and seq are unique by the checks here, not by
+ * the schema (db/schema.c says why): before each write in
+ * db_member_upsert(), or once for a whole batch in db_member_conflicts().
  */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/log.h"
+#include "common/xalloc.h"
 #include "db/db_import.h"
 #include "db/db_internal.h"
 #include "common/banned.h"
@@ -79,22 +82,15 @@ static const char sql_posting_upsert[] =
     " principal = excluded.principal";
 
 /* Steps an upsert whose parent is selected by code: zero changes means
- * the parent does not exist. Leaves a UNIQUE failure to the caller
- * (*unique set) without logging it, since it is a data error. */
-static gw_err run_upsert(struct db *db, sqlite3_stmt *st, const char *what,
-                         bool *unique)
+ * the parent does not exist. */
+static gw_err run_upsert(struct db *db, sqlite3_stmt *st, const char *what)
 {
     int rc = sqlite3_step(st);
     gw_err err = GW_OK;
 
-    if (unique)
-        *unique = false;
     if (rc == SQLITE_DONE) {
         if (sqlite3_changes(db->conn) == 0)
             err = GW_ENOTFOUND;
-    } else if (rc == SQLITE_CONSTRAINT_UNIQUE && unique) {
-        *unique = true;
-        err = GW_EEXIST;
     } else {
         err = db_error(db, rc, what);
         if (err == GW_OK || err == GW_EEXIST)
@@ -117,7 +113,7 @@ gw_err db_commune_upsert(struct db *db, const struct db_commune *c)
         db_stmt_done(st);
         return db_error(db, sqlite3_errcode(db->conn), "bind commune");
     }
-    return run_upsert(db, st, "upsert commune", NULL);
+    return run_upsert(db, st, "upsert commune");
 }
 
 gw_err db_group_upsert(struct db *db, const struct db_group *g)
@@ -132,7 +128,7 @@ gw_err db_group_upsert(struct db *db, const struct db_group *g)
         db_stmt_done(st);
         return db_error(db, sqlite3_errcode(db->conn), "bind group");
     }
-    return run_upsert(db, st, "upsert group", NULL);
+    return run_upsert(db, st, "upsert group");
 }
 
 /* Steps st (bound by the caller) and copies the code in the first column
@@ -155,9 +151,10 @@ static gw_err first_code(struct db *db, sqlite3_stmt *st,
     return err;
 }
 
-/* After a UNIQUE failure: whose phone, or whose seq in the group. */
-static gw_err member_conflict(struct db *db, const struct db_member *m,
-                              struct db_conflict *c)
+/* Who else holds m's phone, or its seq in its group: GW_OK when nobody,
+ * GW_EEXIST with c filled in, or a store error. */
+static gw_err member_holder(struct db *db, const struct db_member *m,
+                            struct db_conflict *c)
 {
     sqlite3_stmt *st = db_stmt(db, sql_member_phone_holder);
     gw_err err;
@@ -179,16 +176,12 @@ static gw_err member_conflict(struct db *db, const struct db_member *m,
     err = first_code(db, st, c->code);
     if (err != GW_ENOTFOUND)
         return err ? err : GW_EEXIST;
-    log_error("db", "member %s: unique constraint with no holder", m->code);
-    return GW_EDB;
+    return GW_OK;
 }
 
-gw_err db_member_upsert(struct db *db, const struct db_member *m,
-                        struct db_conflict *conflict)
+gw_err db_member_upsert_deferred(struct db *db, const struct db_member *m)
 {
     sqlite3_stmt *st = db_stmt(db, sql_member_upsert);
-    bool unique = false;
-    gw_err err;
 
     if (st == NULL)
         return GW_EDB;
@@ -200,16 +193,128 @@ gw_err db_member_upsert(struct db *db, const struct db_member *m,
         db_stmt_done(st);
         return db_error(db, sqlite3_errcode(db->conn), "bind member");
     }
-    err = run_upsert(db, st, "upsert member", &unique);
-    if (unique) {
-        struct db_conflict tmp;
+    return run_upsert(db, st, "upsert member");
+}
 
-        if (conflict == NULL)
-            conflict = &tmp;
-        memset(conflict, 0, sizeof(*conflict));
-        err = member_conflict(db, m, conflict);
+gw_err db_member_upsert(struct db *db, const struct db_member *m,
+                        struct db_conflict *conflict)
+{
+    struct db_conflict tmp;
+    gw_err err;
+
+    if (conflict == NULL)
+        conflict = &tmp;
+    memset(conflict, 0, sizeof(*conflict));
+    err = member_holder(db, m, conflict);
+    return err ? err : db_member_upsert_deferred(db, m);
+}
+
+/* Members sharing a phone, then members sharing a (group, seq): each row
+ * is (key text, key number, member code), ordered so that the members of
+ * one shared value are adjacent, oldest row first. The GROUP BY walks the
+ * plain index (members_phone, members_group_seq) without sorting. */
+static const char sql_phone_clashes[] =
+    "SELECT m.phone, 0, m.code FROM members m WHERE m.phone IN"
+    " (SELECT phone FROM members GROUP BY phone HAVING count(*) > 1)"
+    " ORDER BY m.phone, m.id";
+
+static const char sql_seq_clashes[] =
+    "SELECT g.code, m.seq, m.code FROM members m"
+    " JOIN groups g ON g.id = m.group_id WHERE (m.group_id, m.seq) IN"
+    " (SELECT group_id, seq FROM members GROUP BY group_id, seq"
+    "  HAVING count(*) > 1)"
+    " ORDER BY m.group_id, m.seq, m.id";
+
+/* The members of the shared value being collected. */
+struct clash_acc {
+    char *key; /* phone or group code; NULL before the first row */
+    int num;   /* seq */
+    char **codes;
+    size_t n, cap;
+};
+
+static void acc_clear(struct clash_acc *a)
+{
+    size_t i;
+
+    for (i = 0; i < a->n; i++)
+        free(a->codes[i]);
+    free(a->key);
+    a->key = NULL;
+    a->n = 0;
+}
+
+static gw_err acc_flush(struct clash_acc *a, const char *column,
+                        db_member_clash_fn fn, void *arg)
+{
+    struct db_member_clash c;
+    gw_err err = GW_OK;
+
+    if (a->n >= 2) {
+        memset(&c, 0, sizeof(c));
+        c.column = column;
+        if (strcmp(column, "phone") == 0) {
+            c.phone = a->key;
+        } else {
+            c.group_code = a->key;
+            c.seq = a->num;
+        }
+        c.codes = (const char *const *)a->codes;
+        c.ncodes = a->n;
+        err = fn(arg, &c);
     }
+    acc_clear(a);
     return err;
+}
+
+static const char *col_str(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+
+    return t ? (const char *)t : "";
+}
+
+static gw_err walk_clashes(struct db *db, const char *sql, const char *column,
+                           db_member_clash_fn fn, void *arg)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    struct clash_acc a = {NULL, 0, NULL, 0, 0};
+    gw_err err = GW_OK;
+    int rc = SQLITE_DONE;
+
+    if (st == NULL)
+        return GW_EDB;
+    while (err == GW_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *key = col_str(st, 0);
+        int num = sqlite3_column_int(st, 1);
+
+        if (a.key && (strcmp(a.key, key) != 0 || a.num != num))
+            err = acc_flush(&a, column, fn, arg);
+        if (a.key == NULL) {
+            a.key = xstrdup(key);
+            a.num = num;
+        }
+        if (a.n == a.cap) {
+            a.cap = a.cap ? 2 * a.cap : 8;
+            a.codes = xrealloc(a.codes, a.cap * sizeof(*a.codes));
+        }
+        a.codes[a.n++] = xstrdup(col_str(st, 2));
+    }
+    if (err == GW_OK && rc != SQLITE_DONE)
+        err = db_error(db, rc, "member clashes");
+    if (err == GW_OK)
+        err = acc_flush(&a, column, fn, arg);
+    acc_clear(&a);
+    free(a.codes);
+    db_stmt_done(st);
+    return err;
+}
+
+gw_err db_member_conflicts(struct db *db, db_member_clash_fn fn, void *arg)
+{
+    gw_err err = walk_clashes(db, sql_phone_clashes, "phone", fn, arg);
+
+    return err ? err : walk_clashes(db, sql_seq_clashes, "seq", fn, arg);
 }
 
 static int bind_loan(sqlite3_stmt *st, const struct db_loan *l)
@@ -254,7 +359,7 @@ gw_err db_loan_upsert(struct db *db, const struct db_loan *l)
         db_stmt_done(st);
         return db_error(db, sqlite3_errcode(db->conn), "bind loan");
     }
-    return run_upsert(db, st, "upsert loan", NULL);
+    return run_upsert(db, st, "upsert loan");
 }
 
 gw_err db_savings_upsert(struct db *db, const struct db_savings *s, int64_t now)
@@ -269,7 +374,7 @@ gw_err db_savings_upsert(struct db *db, const struct db_savings *s, int64_t now)
         db_stmt_done(st);
         return db_error(db, sqlite3_errcode(db->conn), "bind savings");
     }
-    return run_upsert(db, st, "upsert savings", NULL);
+    return run_upsert(db, st, "upsert savings");
 }
 
 gw_err db_posting_upsert(struct db *db, const struct db_posting *p, int64_t now)
@@ -287,5 +392,5 @@ gw_err db_posting_upsert(struct db *db, const struct db_posting *p, int64_t now)
         db_stmt_done(st);
         return db_error(db, sqlite3_errcode(db->conn), "bind posting");
     }
-    return run_upsert(db, st, "upsert posting", NULL);
+    return run_upsert(db, st, "upsert posting");
 }

@@ -3,9 +3,10 @@
  * The importer validates every field first (text/, cli/import.c); these
  * functions only store. Each upserts by the row's code, inside the
  * caller's transaction (one transaction a file). References are by code:
- * an unknown one gives GW_ENOTFOUND; a unique value already held by
- * another row (a member's phone, a group's seq) gives GW_EEXIST and, when
- * conflict is not NULL, the code of the row holding it.
+ * an unknown one gives GW_ENOTFOUND. A member's phone and (group, seq) are
+ * unique, but checked here rather than by the schema (see db/schema.c):
+ * row by row in db_member_upsert(), or over a whole batch with
+ * db_member_upsert_deferred() and db_member_conflicts().
  */
 #ifndef DT_DB_IMPORT_H
 #define DT_DB_IMPORT_H
@@ -88,9 +89,33 @@ gw_err db_commune_upsert(struct db *db, const struct db_commune *c);
 gw_err db_group_upsert(struct db *db, const struct db_group *g);
 /* GW_ENOTFOUND: no group m->group_code. GW_EEXIST: the phone belongs to
  * another member, or the seq is taken in the group; conflict (may be
- * NULL) then says which and by whom. */
+ * NULL) then says which and by whom, and nothing was written. Checks each
+ * row against the database as it stands: for one-off writes. */
 gw_err db_member_upsert(struct db *db, const struct db_member *m,
                         struct db_conflict *conflict);
+/* The same write without the phone and seq checks, for a batch whose rows
+ * may clash only on the way (two members swapping seqs): the caller must
+ * run db_member_conflicts() before committing the transaction and roll it
+ * back if that reports anything. GW_ENOTFOUND: no group m->group_code. */
+gw_err db_member_upsert_deferred(struct db *db, const struct db_member *m);
+
+/* A value more than one member holds. Everything is borrowed for the
+ * duration of the callback only. */
+struct db_member_clash {
+    const char *column;     /* static: "phone" or "seq" */
+    const char *phone;      /* the shared phone, when column is "phone" */
+    const char *group_code; /* the shared place, when column is "seq" */
+    int seq;
+    const char *const *codes; /* the members holding it, oldest row first */
+    size_t ncodes;            /* at least 2 */
+};
+typedef gw_err (*db_member_clash_fn)(void *arg,
+                                     const struct db_member_clash *c);
+/* Calls fn once per phone, then once per (group, seq), that more than one
+ * member holds; GW_OK without a call when members are consistent. A
+ * non-GW_OK from fn stops the walk and is returned. One scan of each
+ * members index. */
+gw_err db_member_conflicts(struct db *db, db_member_clash_fn fn, void *arg);
 /* GW_ENOTFOUND: no member l->member_code. */
 gw_err db_loan_upsert(struct db *db, const struct db_loan *l);
 /* GW_ENOTFOUND: no member s->member_code. now (Unix seconds) is stored

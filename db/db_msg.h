@@ -94,14 +94,18 @@ gw_err db_outbox_attempt(struct db *db, int64_t id, int64_t at,
 gw_err db_outbox_attempt_count(struct db *db, int64_t id, const char *result,
                                int64_t since, int64_t *n);
 
-/* Delivery report: state is "DELIVERED" or "UNDELIVERED" (else
- * GW_EINVAL). The message is found by our id (id > 0) or else by the
- * provider's message id. Only SENDING, SENT, DELIVERED and UNDELIVERED
- * rows move (a report can overtake the aggregator's answer; a QUEUED or
- * FAILED row is not on any phone). GW_ENOTFOUND when no such row
- * matches. */
-gw_err db_outbox_dlr(struct db *db, int64_t id, const char *provider_msg_id,
-                     const char *state, int64_t now);
+/* Delivery report from provider (the callback's module name): state is
+ * "DELIVERED" or "UNDELIVERED" (else GW_EINVAL, as for an empty
+ * provider). The message is found by our id (id > 0) or else by the
+ * provider's message id, and only among the rows that provider sent (or
+ * SENDING rows, which name no provider yet). Only SENDING, SENT,
+ * DELIVERED and UNDELIVERED rows match (a report can overtake the
+ * aggregator's answer; a QUEUED or FAILED row is not on any phone), and
+ * DELIVERED is final: an UNDELIVERED for it is GW_OK and changes nothing.
+ * GW_ENOTFOUND when no such row matches. */
+gw_err db_outbox_dlr(struct db *db, const char *provider, int64_t id,
+                     const char *provider_msg_id, const char *state,
+                     int64_t now);
 
 /* At start-up: SENDING rows (a crash mid-send) go back to QUEUED, due at
  * once. Each may already be on the phone, so it counts as an attempt

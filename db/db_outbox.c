@@ -272,19 +272,30 @@ gw_err db_outbox_attempt_count(struct db *db, int64_t id, const char *result,
     return rc == SQLITE_ROW ? GW_OK : db_error(db, rc, "outbox attempt count");
 }
 
-gw_err db_outbox_dlr(struct db *db, int64_t id, const char *provider_msg_id,
-                     const char *state, int64_t now)
+gw_err db_outbox_dlr(struct db *db, const char *provider, int64_t id,
+                     const char *provider_msg_id, const char *state,
+                     int64_t now)
 {
-    static const char by_id[] =
-        "UPDATE outbox SET state = ?2, updated_at = ?3 WHERE id = ?1"
-        " AND state IN ('SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED')";
+    /* DELIVERED is final: a later UNDELIVERED (a replay, a forgery, an
+     * SMSC that reports out of order) still matches, so it is
+     * acknowledged, but leaves the row as it is. A row is moved only by
+     * the provider that sent it (a SENDING row has none yet: a report
+     * can overtake the aggregator's answer). */
+#define DLR_SET                                                                \
+    "UPDATE outbox SET"                                                        \
+    " state = CASE state WHEN 'DELIVERED' THEN state ELSE ?2 END,"             \
+    " updated_at = CASE state WHEN 'DELIVERED' THEN updated_at ELSE ?3 END"
+#define DLR_WHERE                                                              \
+    " AND state IN ('SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED')"            \
+    " AND (provider = ?4 OR (provider IS NULL AND state = 'SENDING'))"
+    static const char by_id[] = DLR_SET " WHERE id = ?1" DLR_WHERE;
     static const char by_pid[] =
-        "UPDATE outbox SET state = ?2, updated_at = ?3"
-        " WHERE provider_msg_id = ?1"
-        " AND state IN ('SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED')";
+        DLR_SET " WHERE provider_msg_id = ?1" DLR_WHERE;
+#undef DLR_SET
+#undef DLR_WHERE
     sqlite3_stmt *st;
 
-    if (state == NULL ||
+    if (state == NULL || provider == NULL || *provider == '\0' ||
         (strcmp(state, "DELIVERED") != 0 && strcmp(state, "UNDELIVERED") != 0))
         return GW_EINVAL;
     if (id <= 0 && (provider_msg_id == NULL || *provider_msg_id == '\0'))
@@ -297,6 +308,7 @@ gw_err db_outbox_dlr(struct db *db, int64_t id, const char *provider_msg_id,
         (void)db_bind_text(st, 1, provider_msg_id);
     (void)db_bind_text(st, 2, state);
     (void)sqlite3_bind_int64(st, 3, now);
+    (void)db_bind_text(st, 4, provider);
     return exec_changed(db, st, "outbox dlr");
 }
 

@@ -32,18 +32,28 @@ static const char *const migration_1[] = {
     "CREATE INDEX groups_commune ON groups(commune_id);",
 
     /* One phone, one member: a reply to a shared phone would show one
-     * member's figures to another. */
+     * member's figures to another; and one member per (group, seq). These
+     * are not UNIQUE constraints because SQLite checks those after every
+     * statement, so an import that swaps two phones or renumbers a group
+     * would clash with itself half-way. (Parking the file's members on
+     * temporary values first cannot work within the CHECKs: a group may
+     * use every seq from 1 to 999.) db/db_import.c, the only writer of
+     * these columns, guarantees them instead: db_member_upsert() checks
+     * before it writes, and an import checks the file's final state with
+     * db_member_conflicts() before it commits. The plain indexes keep that
+     * check and every look-up by phone fast. */
     "CREATE TABLE members ("
     " id INTEGER PRIMARY KEY,"
     " code TEXT NOT NULL UNIQUE,"
     " group_id INTEGER NOT NULL REFERENCES groups(id),"
     " seq INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 999),"
     " full_name TEXT NOT NULL,"
-    " phone TEXT NOT NULL UNIQUE,"
+    " phone TEXT NOT NULL,"
     " role TEXT NOT NULL CHECK (role IN ('member', 'leader')),"
     " reminders INTEGER NOT NULL CHECK (reminders IN (0, 1)),"
-    " campaigns INTEGER NOT NULL CHECK (campaigns IN (0, 1)),"
-    " UNIQUE (group_id, seq));",
+    " campaigns INTEGER NOT NULL CHECK (campaigns IN (0, 1)));",
+    "CREATE INDEX members_phone ON members(phone);",
+    "CREATE INDEX members_group_seq ON members(group_id, seq);",
 
     "CREATE TABLE loans ("
     " id INTEGER PRIMARY KEY,"
@@ -175,8 +185,41 @@ static const char *const migration_1[] = {
     NULL,
 };
 
+/* Scheduled messages (handlers/remind.c) and the report. */
+static const char *const migration_2[] = {
+    /* Once-only: one row per (member, kind, period), written in the same
+     * transaction as the outbox row, so no pass or restart sends twice. */
+    "CREATE TABLE remind_sent ("
+    " member_id INTEGER NOT NULL REFERENCES members(id),"
+    " kind TEXT NOT NULL,"
+    " period TEXT NOT NULL,"
+    " outbox_id INTEGER REFERENCES outbox(id),"
+    " at INTEGER NOT NULL,"
+    " PRIMARY KEY (member_id, kind, period)) WITHOUT ROWID;",
+    /* A commune whose pass for (kind, period) finished: later passes skip
+     * it instead of scanning its members again. */
+    "CREATE TABLE remind_done ("
+    " commune_id INTEGER NOT NULL REFERENCES communes(id),"
+    " kind TEXT NOT NULL,"
+    " period TEXT NOT NULL,"
+    " sent INTEGER NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " PRIMARY KEY (commune_id, kind, period)) WITHOUT ROWID;",
+    "CREATE INDEX communes_session_day ON communes(session_day);",
+    /* Leaders of a group without scanning its members. */
+    "CREATE INDEX members_group_role ON members(group_id, role);",
+    /* The 3-a-day advertising cap counts a member's CAMPAIGN rows. */
+    "CREATE INDEX outbox_member_kind ON outbox(member_id, kind, created_at);",
+    /* "Paid this session" and the report's per-session sums. */
+    "CREATE INDEX collections_member_session ON collections(member_id,"
+    " session_on);",
+    "CREATE INDEX collections_session ON collections(session_on);",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
     migration_1,
+    migration_2,
 };
 
 const int db_migration_count =

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include "gateway/form.h"
 #include "gateway/httpd.h"
 #include "gateway/metrics.h"
+#include "gateway/ussd.h"
+#include "gateway/ussd_front.h"
 #include "common/banned.h"
 
 /* Used when the configuration leaves a limit at 0. */
@@ -41,7 +44,8 @@ struct httpd {
     unsigned port;
     _Atomic long inflight; /* requests with state, not yet completed */
     pthread_mutex_t stats_lock;
-    struct db *stats_db; /* /healthz and /metrics only, under stats_lock */
+    struct db *stats_db;     /* /healthz and /metrics only, under stats_lock */
+    struct ussd_front *ussd; /* USSD hops: reads, idle table */
 };
 
 enum route { ROUTE_SMS, ROUTE_DLR, ROUTE_USSD };
@@ -65,6 +69,8 @@ struct req {
     size_t dropped; /* bytes of an oversized upload read and discarded */
     struct buf body;
     struct http_req hreq;
+    const struct ussd_dialect *dialect; /* ROUTE_USSD only */
+    struct ussd_job ujob;               /* ROUTE_USSD only */
 };
 
 static const enum metrics_path route_metric[] = {
@@ -287,8 +293,9 @@ static enum MHD_Result on_first(struct httpd *h, struct MHD_Connection *conn,
                         route == ROUTE_USSD ? "POST" : "GET, POST");
     ops = provider_find(name);
     pcfg = ops ? config_provider(h->cfg, ops->name) : NULL;
-    /* No provider speaks USSD yet: the route answers 404 until one does. */
-    if (pcfg == NULL || !pcfg->enabled || route == ROUTE_USSD)
+    /* A provider without a USSD dialect has no USSD route. */
+    if (pcfg == NULL || !pcfg->enabled ||
+        (route == ROUTE_USSD && ussd_dialect_find(ops->name) == NULL))
         return send_status(conn, route_metric[route], 404);
     if (content_length(conn, &has_len) > h->max_body)
         return send_status(conn, route_metric[route], 413);
@@ -298,6 +305,7 @@ static enum MHD_Result on_first(struct httpd *h, struct MHD_Connection *conn,
     r->ops = ops;
     r->pcfg = pcfg;
     r->route = route;
+    r->dialect = route == ROUTE_USSD ? ussd_dialect_find(ops->name) : NULL;
     r->phase = PHASE_BODY;
     buf_init(&r->body, h->max_body);
     buf_init(&r->job.sms.text, DT_SMS_IN_MAX);
@@ -404,12 +412,37 @@ static unsigned status_of(gw_err err)
     return err == GW_EBUSY ? 503 : 500;
 }
 
+/* The screen of a USSD hop, in the provider's dialect (200 always: a
+ * failure is told on the screen, which ends the session). */
+static enum MHD_Result answer_ussd(struct req *r)
+{
+    struct http_resp resp;
+    const char *screen;
+    enum MHD_Result ret;
+    bool end;
+
+    ussd_front_answer(&r->ujob, &end, &screen);
+    metrics_inbound(r->ops->name, r->ujob.wj.err   ? METRICS_IN_ERROR
+                                  : r->ujob.repeat ? METRICS_IN_DUPLICATE
+                                                   : METRICS_IN_OK);
+    resp.status = 200;
+    resp.content_type = "text/plain";
+    buf_init(&resp.body, HTTPD_ANSWER_MAX);
+    r->dialect->format(end, screen, &resp);
+    ret = send_text(r->conn, METRICS_PATH_USSD, resp.status, resp.content_type,
+                    buf_cstr(&resp.body), resp.body.len, NULL);
+    buf_release(&resp.body);
+    return ret;
+}
+
 /* Resumed after the writer: answer as the provider expects. */
 static enum MHD_Result answer_done(struct req *r)
 {
     struct http_resp resp;
     enum MHD_Result ret;
 
+    if (r->route == ROUTE_USSD)
+        return answer_ussd(r);
     if (r->job.wj.err != GW_OK)
         return answer(r, status_of(r->job.wj.err), METRICS_IN_ERROR);
     metrics_inbound(r->ops->name, r->job.result);
@@ -437,8 +470,39 @@ static enum MHD_Result submit(struct req *r)
     r->phase = PHASE_WAITING;
     /* Suspend before the writer can possibly resume. */
     MHD_suspend_connection(r->conn);
-    if (writer_submit(r->h->writer, &r->job.wj) != GW_OK) {
+    if (inbound_submit(r->h->writer, &r->job) != GW_OK) {
         r->job.wj.err = GW_EBUSY; /* stopping: the provider retries */
+        r->phase = PHASE_DONE;
+        MHD_resume_connection(r->conn);
+    }
+    return MHD_YES;
+}
+
+static void ussd_done(struct writer_job *wj)
+{
+    struct req *r =
+        (struct req *)(void *)((char *)wj - offsetof(struct req, ujob.wj));
+
+    r->phase = PHASE_DONE;
+    MHD_resume_connection(r->conn);
+}
+
+/* A USSD hop: navigation and reads are answered at once; the final hop
+ * of an action that writes goes through the writer like an SMS. */
+static enum MHD_Result serve_ussd(struct req *r)
+{
+    struct prov_ussd hop;
+
+    if (r->dialect->parse(&r->hreq, &hop) != GW_OK)
+        return answer(r, 400, METRICS_IN_INVALID);
+    if (!ussd_front_hop(r->h->ussd, &r->ujob, &hop, r->ops->name,
+                        (int64_t)time(NULL)))
+        return answer_ussd(r);
+    r->ujob.wj.done = ussd_done;
+    r->phase = PHASE_WAITING;
+    MHD_suspend_connection(r->conn);
+    if (writer_submit(r->h->writer, &r->ujob.wj) != GW_OK) {
+        r->ujob.wj.err = GW_EBUSY;
         r->phase = PHASE_DONE;
         MHD_resume_connection(r->conn);
     }
@@ -458,6 +522,8 @@ static enum MHD_Result on_complete(struct req *r)
         return answer(r, status, METRICS_IN_INVALID);
     if (!r->ops->authenticate(r->pcfg, &r->hreq))
         return answer(r, 403, METRICS_IN_FORBIDDEN);
+    if (r->route == ROUTE_USSD)
+        return serve_ussd(r);
     if (r->route == ROUTE_SMS) {
         err = r->ops->parse_sms(r->pcfg, &r->hreq, &r->job.sms);
         if (err || r->job.sms.provider_id[0] == '\0')
@@ -520,6 +586,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
         return;
     buf_release(&r->body);
     buf_release(&r->job.sms.text);
+    if (r->route == ROUTE_USSD)
+        ussd_front_release(&r->ujob);
     free(r);
     *req_cls = NULL;
     atomic_fetch_sub(&h->inflight, 1);
@@ -632,6 +700,9 @@ gw_err httpd_start(const struct dt_config *cfg, struct writer *writer,
     h->max_body = cfg->max_body ? cfg->max_body : HTTPD_DEFAULT_MAX_BODY;
     pthread_mutex_init(&h->stats_lock, NULL);
     err = db_open(cfg->db_path, &h->stats_db);
+    if (err == GW_OK)
+        err = ussd_front_new(
+            cfg, cfg->threads ? cfg->threads : HTTPD_DEFAULT_THREADS, &h->ussd);
     if (err == GW_OK) {
         h->daemon = start_daemon(h, &ss, flags);
         if (h->daemon == NULL) {
@@ -686,6 +757,7 @@ void httpd_stop(struct httpd *h)
     if (h->daemon)
         MHD_stop_daemon(h->daemon);
     db_close(h->stats_db);
+    ussd_front_free(h->ussd);
     pthread_mutex_destroy(&h->stats_lock);
     free(h);
 }

@@ -4,7 +4,8 @@
  * an Allow header):
  *   GET|POST /v1/{provider}/sms   inbound SMS      -> writer
  *   GET|POST /v1/{provider}/dlr   delivery report  -> writer
- *   POST     /v1/{provider}/ussd  (404 until a provider speaks USSD)
+ *   POST     /v1/{provider}/ussd  one USSD hop (gateway/ussd.h; 404 for a
+ *                                 provider without a USSD dialect)
  *   GET      /healthz             JSON, 503 when the database fails
  *   GET      /metrics             Prometheus text
  * An unknown provider, or one whose section is not configured, is 404.

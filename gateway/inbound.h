@@ -22,6 +22,7 @@
 #include "gateway/provider.h"
 #include "gateway/writer.h"
 #include "handlers/handler.h"
+#include "handlers/pin.h"
 
 typedef gw_err (*inbound_handler_fn)(struct db *db,
                                      const struct handler_ctx *ctx,
@@ -47,6 +48,8 @@ struct inbound_job {
     struct prov_dlr dlr;
     char phone[DT_PHONE_SIZE]; /* "" when not a Vietnamese mobile */
     bool rate_limited;
+    bool pin_check; /* a leader command with a PIN: verified ahead */
+    struct pin_precheck pin_pre;
     int64_t now;
     enum metrics_inbound result; /* set by the run, valid after done() */
 };
@@ -64,6 +67,12 @@ bool inbound_prepare_dlr(struct inbound *in, struct inbound_job *job,
 
 /* Rate limit check alone (tests): true when phone may send one more SMS
  * at now, and counts it. */
+/* Queues a prepared job with the writer (GW_EBUSY when stopping, as
+ * writer_submit()). A command with a PIN has the PIN verified first on
+ * the writer's helper thread, so that Argon2id does not hold up the
+ * batch (handlers/pin.h). */
+gw_err inbound_submit(struct writer *w, struct inbound_job *job);
+
 bool inbound_rate_allow(struct inbound *in, const char *phone, int64_t now);
 
 #endif

@@ -144,10 +144,10 @@ struct provider_ops {
                                   size_t id_size, char *why, size_t why_size);
 };
 
-/* USSD (a later issue) adds two members at the end of provider_ops:
- * parse_ussd(cfg, req, struct prov_ussd *) and format_ussd(reply, resp)
- * for Africa's Talking's CON/END shape; providers without USSD leave them
- * NULL. */
+/* USSD is a seam of its own beside this one: gateway/ussd.h
+ * (ussd_dialect_find(name): parse a hop, format CON/END), so a provider
+ * module needs no change to gain or lack USSD; authentication is still
+ * the module's authenticate() above. */
 
 extern const struct provider_ops prov_kannel_ops;
 extern const struct provider_ops prov_esms_ops;

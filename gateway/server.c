@@ -6,6 +6,7 @@
 #include "gateway/httpd.h"
 #include "gateway/metrics.h"
 #include "gateway/outbox.h"
+#include "gateway/scheduler.h"
 #include "gateway/server.h"
 #include "gateway/writer.h"
 #include "handlers/handler.h"
@@ -23,6 +24,7 @@ struct server {
     struct outbox *outbox;
     struct writer *writer;
     struct httpd *httpd;
+    struct scheduler *sched;
 };
 
 /* The writer wakes the sender after each commit that queued messages. */
@@ -38,6 +40,8 @@ static void sender_metrics(void *cls, struct buf *out)
 
     outbox_metrics(cls, &m);
     outbox_metrics_render(&m, out);
+    /* The union KPIs and reminder counters (a cache: no database read). */
+    scheduler_metrics(out);
 }
 
 /* A template that could pass one segment stops start-up here. */
@@ -83,6 +87,11 @@ gw_err server_start_opts(const struct dt_config *cfg,
         srv->in = inbound_new(&srv->ctx, cfg->per_number_per_hour, handle);
         err = httpd_start(cfg, srv->writer, srv->in, &srv->httpd);
     }
+    if (err == GW_OK && opts && opts->scheduler) {
+        struct scheduler_opts so = {0, notify_sender, srv->outbox, NULL};
+
+        err = scheduler_start(cfg, &so, &srv->sched);
+    }
     if (err) {
         server_stop(srv);
         return err;
@@ -95,7 +104,9 @@ gw_err server_start_opts(const struct dt_config *cfg,
 
 gw_err server_start(const struct dt_config *cfg, struct server **out)
 {
-    return server_start_opts(cfg, NULL, out);
+    static const struct server_opts real = {NULL, true};
+
+    return server_start_opts(cfg, &real, out);
 }
 
 unsigned server_port(const struct server *srv)
@@ -113,9 +124,14 @@ void server_stop(struct server *srv)
             log_warn("server", "requests still open after %u ms: closing",
                      SERVER_DRAIN_MS);
     }
-    /* The writer commits whatever it holds before it returns. */
+    /* A pass in progress finishes its commune's transaction first. */
+    scheduler_stop(srv->sched);
+    /* The writer commits whatever it holds before it returns. A kept-alive
+     * connection can still bring a request until httpd_stop(): the stopped
+     * writer refuses it (503), so the writer is freed only after. */
     writer_stop(srv->writer);
     httpd_stop(srv->httpd);
+    writer_free(srv->writer);
     /* Queued messages stay in the outbox for the next start. */
     metrics_set_extra(NULL, NULL);
     outbox_stop(srv->outbox);

@@ -11,6 +11,8 @@
 #ifndef DT_SERVER_H
 #define DT_SERVER_H
 
+#include <stdbool.h>
+
 #include "common/err.h"
 #include "config/config.h"
 #include "gateway/inbound.h"
@@ -20,10 +22,15 @@ struct server;
 /* Test seams; zero for the real thing. */
 struct server_opts {
     inbound_handler_fn handle; /* NULL: handle_sms */
+    /* Run the reminder scheduler (gateway/scheduler.h). server_start()
+     * does; tests that count outbox rows leave it off, since a pass in
+     * the service hours would queue statements beside them. */
+    bool scheduler;
 };
 
 /* Opens (and migrates) cfg->db_path, requeues messages a crash left
- * SENDING, starts the writer and the HTTP daemon. cfg is borrowed until
+ * SENDING, starts the writer, the HTTP daemon and (server_start, or
+ * opts->scheduler) the reminder scheduler. cfg is borrowed until
  * server_stop(). *out is NULL on failure (logged). */
 gw_err server_start(const struct dt_config *cfg, struct server **out);
 gw_err server_start_opts(const struct dt_config *cfg,

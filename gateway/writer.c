@@ -19,6 +19,14 @@ struct writer {
     struct db *db;                  /* the writer thread's only */
     void (*notify)(void *cls);
     void *notify_cls;
+    /* The helper thread of writer_submit_prepared(): its own FIFO and
+     * connection. The writer stops only once the helper has handed over
+     * everything (prep_running false). */
+    pthread_t prep_thread;
+    pthread_cond_t prep_cond;
+    struct writer_job *prep_head, *prep_tail; /* under lock */
+    bool prep_running;                        /* under lock */
+    struct db *prep_db;                       /* the helper thread's only */
 };
 
 static double now_seconds(void)
@@ -36,7 +44,7 @@ static struct writer_job *take_batch(struct writer *w, size_t *n)
     struct writer_job *first, *last;
 
     pthread_mutex_lock(&w->lock);
-    while (w->head == NULL && !w->stopping)
+    while (w->head == NULL && (!w->stopping || w->prep_running))
         pthread_cond_wait(&w->cond, &w->lock);
     first = w->head;
     *n = 0;
@@ -133,6 +141,55 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* Appends job to the writer's FIFO; under lock. */
+static void push_locked(struct writer *w, struct writer_job *job)
+{
+    job->next = NULL;
+    if (w->tail)
+        w->tail->next = job;
+    else
+        w->head = job;
+    w->tail = job;
+    pthread_cond_signal(&w->cond);
+}
+
+static void *prep_main(void *arg)
+{
+    struct writer *w = arg;
+    struct writer_job *job;
+
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (w->prep_head == NULL && !w->stopping)
+            pthread_cond_wait(&w->prep_cond, &w->lock);
+        job = w->prep_head;
+        if (job == NULL)
+            break; /* stopping, nothing left */
+        w->prep_head = job->next;
+        if (w->prep_head == NULL)
+            w->prep_tail = NULL;
+        pthread_mutex_unlock(&w->lock);
+        job->prepare(w->prep_db, job);
+        pthread_mutex_lock(&w->lock);
+        push_locked(w, job);
+    }
+    w->prep_running = false;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Everything but the threads: a start that failed, or writer_free(). */
+static void writer_destroy(struct writer *w)
+{
+    pthread_cond_destroy(&w->prep_cond);
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->lock);
+    db_close(w->prep_db);
+    db_close(w->db);
+    free(w);
+}
+
 gw_err writer_start(const char *db_path, void (*notify)(void *cls), void *cls,
                     struct writer **out)
 {
@@ -140,21 +197,32 @@ gw_err writer_start(const char *db_path, void (*notify)(void *cls), void *cls,
     gw_err err;
 
     *out = NULL;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->cond, NULL);
+    pthread_cond_init(&w->prep_cond, NULL);
     err = db_open(db_path, &w->db);
+    if (err == GW_OK)
+        err = db_open(db_path, &w->prep_db);
     if (err) {
-        free(w);
+        writer_destroy(w);
         return err;
     }
     w->notify = notify;
     w->notify_cls = cls;
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->cond, NULL);
+    w->prep_running = true;
+    if (pthread_create(&w->prep_thread, NULL, prep_main, w) != 0) {
+        log_error("writer", "cannot start the writer's helper thread");
+        writer_destroy(w);
+        return GW_EINTERNAL;
+    }
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         log_error("writer", "cannot start the writer thread");
-        pthread_cond_destroy(&w->cond);
-        pthread_mutex_destroy(&w->lock);
-        db_close(w->db);
-        free(w);
+        pthread_mutex_lock(&w->lock);
+        w->stopping = true;
+        pthread_cond_signal(&w->prep_cond);
+        pthread_mutex_unlock(&w->lock);
+        (void)pthread_join(w->prep_thread, NULL);
+        writer_destroy(w);
         return GW_EINTERNAL;
     }
     *out = w;
@@ -165,17 +233,34 @@ gw_err writer_submit(struct writer *w, struct writer_job *job)
 {
     gw_err err = GW_OK;
 
+    job->prepare = NULL;
+    pthread_mutex_lock(&w->lock);
+    if (w->stopping)
+        err = GW_EBUSY;
+    else
+        push_locked(w, job);
+    pthread_mutex_unlock(&w->lock);
+    return err;
+}
+
+gw_err writer_submit_prepared(struct writer *w, struct writer_job *job,
+                              void (*prepare)(struct db *db,
+                                              struct writer_job *job))
+{
+    gw_err err = GW_OK;
+
     job->next = NULL;
+    job->prepare = prepare;
     pthread_mutex_lock(&w->lock);
     if (w->stopping) {
         err = GW_EBUSY;
     } else {
-        if (w->tail)
-            w->tail->next = job;
+        if (w->prep_tail)
+            w->prep_tail->next = job;
         else
-            w->head = job;
-        w->tail = job;
-        pthread_cond_signal(&w->cond);
+            w->prep_head = job;
+        w->prep_tail = job;
+        pthread_cond_signal(&w->prep_cond);
     }
     pthread_mutex_unlock(&w->lock);
     return err;
@@ -186,12 +271,26 @@ void writer_stop(struct writer *w)
     if (w == NULL)
         return;
     pthread_mutex_lock(&w->lock);
+    if (w->stopping) { /* stopped already */
+        pthread_mutex_unlock(&w->lock);
+        return;
+    }
     w->stopping = true;
+    pthread_cond_signal(&w->prep_cond);
     pthread_cond_signal(&w->cond);
     pthread_mutex_unlock(&w->lock);
+    /* The helper hands over what it holds; the writer runs it all. */
+    (void)pthread_join(w->prep_thread, NULL);
     (void)pthread_join(w->thread, NULL);
+    db_close(w->prep_db);
+    w->prep_db = NULL;
     db_close(w->db);
-    pthread_cond_destroy(&w->cond);
-    pthread_mutex_destroy(&w->lock);
-    free(w);
+    w->db = NULL;
+}
+
+void writer_free(struct writer *w)
+{
+    if (w == NULL)
+        return;
+    writer_destroy(w);
 }

@@ -28,6 +28,8 @@ struct writer_job {
     /* Called on the writer thread once err is final (after the commit).
      * The job is the caller's again from here on. */
     void (*done)(struct writer_job *job);
+    /* writer_submit_prepared()'s step, NULL otherwise (the writer's). */
+    void (*prepare)(struct db *db, struct writer_job *job);
     gw_err err; /* set by the writer before done() */
 };
 
@@ -43,8 +45,24 @@ gw_err writer_start(const char *db_path, void (*notify)(void *cls), void *cls,
  * is stopping: job is not queued and done() will not be called. */
 gw_err writer_submit(struct writer *w, struct writer_job *job);
 
-/* Runs every job already queued, then stops the thread, closes the
- * connection and frees w. NULL-safe. */
+/* Like writer_submit(), but first runs prepare(db, job) on the writer's
+ * helper thread, with its own connection, outside any transaction: slow
+ * work a job can do before it writes (a PIN's Argon2id) without holding
+ * up a batch. Jobs queued so keep their order among themselves, not with
+ * writer_submit()'s. */
+gw_err writer_submit_prepared(struct writer *w, struct writer_job *job,
+                              void (*prepare)(struct db *db,
+                                              struct writer_job *job));
+
+/* Runs every job already queued, then stops the thread and closes the
+ * connection. w stays valid: writer_submit() answers GW_EBUSY from then
+ * on, so the HTTP threads, which may still take a request on a kept-alive
+ * connection until httpd_stop(), can refuse it (503). NULL-safe; a second
+ * call does nothing. */
 void writer_stop(struct writer *w);
+
+/* Frees a stopped writer, once nothing can call writer_submit() any
+ * more (after httpd_stop()). NULL-safe. */
+void writer_free(struct writer *w);
 
 #endif

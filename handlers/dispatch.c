@@ -14,7 +14,10 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "handlers/collect.h"
+#include "db/db_pin.h"
 #include "handlers/handler.h"
+#include "handlers/pin.h"
 #include "text/date.h"
 #include "text/keyword.h"
 #include "text/utf8.h"
@@ -34,22 +37,17 @@ static const struct handler_cmd commands[] = {
     {"DK NHAC", "START", HANDLER_ALL, 0, 0, 0, handler_start,
      MSG_USAGE_DK_NHAC},
     /* XN / SAI: the code may be left out to mean the latest receipt. */
-    {"XN", "OK", HANDLER_ALL, 0, 1, 0, handler_pending_help, MSG_USAGE_XN},
-    {"SAI", "NO", HANDLER_ALL, 0, 1, 0, handler_pending_help, MSG_USAGE_SAI},
-    /* THU <stt> <lai> [<tk>] [G<goc>] <PIN> */
-    {"THU", "COL", HANDLER_LEADER, 3, 5, 1, handler_pending_help,
-     MSG_USAGE_THU},
+    {"XN", "OK", HANDLER_ALL, 0, 1, 0, handler_confirm, MSG_USAGE_XN},
+    {"SAI", "NO", HANDLER_ALL, 0, 1, 0, handler_dispute, MSG_USAGE_SAI},
+    /* THU <stt> <lai> <tk> [G<goc>] <PIN> */
+    {"THU", "COL", HANDLER_LEADER, 4, 5, 1, handler_collect, MSG_USAGE_THU},
     /* GTK <stt> <tk> <PIN>: savings alone */
-    {"GTK", "DEP", HANDLER_LEADER, 3, 3, 1, handler_pending_help,
-     MSG_USAGE_GTK},
-    {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_pending_help, MSG_USAGE_DS},
-    {"TONG", "SUM", HANDLER_LEADER, 0, 0, 0, handler_pending_help,
-     MSG_USAGE_TONG},
-    {"HUYTHU", "VOID", HANDLER_LEADER, 2, 2, 1, handler_pending_help,
-     MSG_USAGE_HUYTHU},
-    {"NOP", "REMIT", HANDLER_LEADER, 1, 1, 1, handler_pending_help,
-     MSG_USAGE_NOP},
-    {"MK", "PIN", HANDLER_LEADER, 2, 2, 2, handler_pending_help, MSG_USAGE_MK},
+    {"GTK", "DEP", HANDLER_LEADER, 3, 3, 1, handler_deposit, MSG_USAGE_GTK},
+    {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_unpaid, MSG_USAGE_DS},
+    {"TONG", "SUM", HANDLER_LEADER, 0, 0, 0, handler_totals, MSG_USAGE_TONG},
+    {"HUYTHU", "VOID", HANDLER_LEADER, 2, 2, 1, handler_void, MSG_USAGE_HUYTHU},
+    {"NOP", "REMIT", HANDLER_LEADER, 1, 1, 1, handler_remit, MSG_USAGE_NOP},
+    {"MK", "PIN", HANDLER_LEADER, 2, 2, 2, handler_pin_change, MSG_USAGE_MK},
 };
 
 /* ---- finding the command ---- */
@@ -356,6 +354,69 @@ gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
     else
         err = run_command(&call, total - used);
 out:
+    buf_release(&norm);
+    return err;
+}
+
+/* ---- PINs verified ahead of the writer ---- */
+
+/* The PIN word handle_sms() would verify for text: the first of the
+ * command's PIN words (THU ... PIN, MK OLD NEW). false when text is no
+ * command with a PIN, or has more words than are looked at. norm holds
+ * the words. */
+static bool pin_word(struct strv text, struct buf *norm, struct strv *pin)
+{
+    struct strv words[HANDLER_MAX_WORDS];
+    const struct handler_cmd *c;
+    size_t n, total = 0, used = 0;
+
+    if (text.len > DT_SMS_IN_MAX ||
+        keyword_normalize(text.p, text.len, norm) != GW_OK)
+        return false;
+    n = split_words(buf_cstr(norm), norm->len, words, ARRAY_SIZE(words),
+                    &total);
+    c = dispatch_lookup(words, n, &used);
+    if (c == NULL || c->pin_tail == 0 || total != n || n - used < c->pin_tail)
+        return false;
+    *pin = words[n - c->pin_tail];
+    return true;
+}
+
+bool handler_takes_pin(struct strv text)
+{
+    struct buf norm;
+    struct strv pin;
+    bool yes;
+
+    buf_init(&norm, DT_SMS_IN_MAX);
+    yes = pin_word(text, &norm, &pin);
+    buf_release(&norm);
+    return yes;
+}
+
+gw_err handler_pin_precheck(struct db *db, const struct handler_ctx *ctx,
+                            const struct sms_in *in, struct pin_precheck *out)
+{
+    struct db_caller who;
+    struct db_pin p;
+    struct buf norm;
+    struct strv pin;
+    gw_err err = GW_OK;
+
+    pin_precheck_clear(out);
+    buf_init(&norm, DT_SMS_IN_MAX);
+    if (in->phone[0] == '\0' || !pin_word(in->text, &norm, &pin))
+        goto out;
+    err = db_member_by_phone(db, in->phone, &who);
+    if (err == GW_OK && who.is_leader)
+        err = db_pin_get(db, who.id, &p);
+    if (err == GW_ENOTFOUND)
+        err = GW_OK; /* no such leader or no PIN: the writer answers */
+    else if (err == GW_OK && who.is_leader && !p.locked)
+        pin_precheck_run(pin, ctx->cfg->pin_pepper, p.hash, out);
+out:
+    if (norm.data)
+        explicit_bzero(norm.data, norm.cap);
     buf_release(&norm);
     return err;
 }

@@ -22,6 +22,7 @@
 #include "text/date.h"
 
 struct templates;
+struct pin_precheck;
 
 /* Everything a handler may need besides the message; read-only. */
 struct handler_ctx {
@@ -36,6 +37,9 @@ struct sms_in {
     struct strv text;          /* UTF-8 as the provider gave it */
     int64_t now;               /* Unix seconds (UTC) */
     struct dt_date today;      /* Vietnam local date at now */
+    /* NULL, or the PIN of a leader command verified ahead of the
+     * transaction (handler_pin_precheck()); borrowed. */
+    const struct pin_precheck *pin_pre;
 };
 
 /* Messages one inbound message may cause: the reply, a receipt to the
@@ -67,6 +71,18 @@ gw_err reply_add(struct reply *out, const char *phone, const char *text,
  * are not errors: they produce a helpful reply and GW_OK. */
 gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
                   const struct sms_in *in, struct reply *out);
+
+/* Whether text is a command that carries a PIN (THU, GTK, HUYTHU, NOP,
+ * MK): worth handler_pin_precheck(). Cheap; no database. */
+bool handler_takes_pin(struct strv text);
+
+/* Verifies, outside any write transaction, the PIN that handle_sms()
+ * would check for in (a leader's command with a PIN, a PIN set, not
+ * locked) and keeps the outcome in *out for in->pin_pre. db may be a
+ * read-only connection. Leaves out->done false when there is nothing to
+ * verify; an error is a failed read (nothing kept, the writer verifies). */
+gw_err handler_pin_precheck(struct db *db, const struct handler_ctx *ctx,
+                            const struct sms_in *in, struct pin_precheck *out);
 
 /* ---- The command table (dispatch.c) ----
  *

@@ -45,6 +45,7 @@ static const struct field {
     {"program", TPL_T_TEXT, DT_PROGRAM_MAX},
     {"code", TPL_T_TEXT, 8},
     {"cmd", TPL_T_TEXT, 8},
+    {"list", TPL_T_TEXT, 90}, /* DS: member numbers, "2,5,17 +3" */
     {"state", TPL_T_WORD, 10},
     {"interest", TPL_T_MONEY, 14},
     {"savings", TPL_T_MONEY, 14},

@@ -5,8 +5,8 @@
 # dependency order with `BIN import --db DBPATH KIND FILE`. Stops at the
 # first file that fails (its errors are on stderr).
 set -eu
-if [ $# -ne 2 ]; then
-    echo "usage: $0 BIN DBPATH" >&2
+if [ $# -ne 2 ] && [ $# -ne 3 ]; then
+    echo "usage: $0 BIN DBPATH [CONFIG]" >&2
     exit 2
 fi
 bin=$1
@@ -18,3 +18,10 @@ mkdir -p "$(dirname "$db")"
 for kind in communes groups members loans savings postings; do
     "$bin" import --db "$db" "$kind" "$dir/$kind.csv"
 done
+# With the configuration (its PIN pepper), the two demo leaders get the
+# public demo PIN 1234, so that THU, NOP, ... can be tried at once.
+if [ $# -eq 3 ]; then
+    for leader in AT01-01 AT02-01; do
+        printf '1234\n' | "$bin" pin set --config "$3" --db "$db" "$leader"
+    done
+fi

@@ -48,9 +48,13 @@ gw_err keyword_normalize(const char *s, size_t len, struct buf *out)
     n = ascii.len;
     for (i = 0; i < n && !err; i++) {
         char c = a[i];
-        bool keep =
-            is_alnum(c) || ((c == '.' || c == ',') && i > 0 && i + 1 < n &&
-                            is_digit(a[i - 1]) && is_digit(a[i + 1]));
+        /* A minus sign before a number is kept so that "-5" reaches the
+         * amount parser and is refused, rather than silently read as 5. */
+        bool minus = c == '-' && i + 1 < n && is_digit(a[i + 1]) &&
+                     (i == 0 || !is_alnum(a[i - 1]));
+        bool keep = is_alnum(c) || minus ||
+                    ((c == '.' || c == ',') && i > 0 && i + 1 < n &&
+                     is_digit(a[i - 1]) && is_digit(a[i + 1]));
 
         if (!keep) {
             gap = true;

@@ -118,9 +118,11 @@ static gw_err parse_after_sep(struct strv s, struct digits whole, char sep,
 
     if (frac.len == 0)
         return GW_EINVAL;
-    if (frac.len <= 3 && rest_is(s, i, "k"))
+    /* "1.000k": decimals or a thousands group? Ambiguous: refused (the
+     * grouping below fails on the unit). */
+    if (frac.len <= 2 && rest_is(s, i, "k"))
         return scale(whole.value, 1000, frac.value, frac.len, out);
-    if (frac.len <= 3 && rest_is(s, i, "tr"))
+    if (frac.len <= 2 && rest_is(s, i, "tr"))
         return scale(whole.value, 1000000, frac.value, frac.len, out);
     return parse_grouped(s, whole, sep, start, out);
 }

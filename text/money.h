@@ -15,12 +15,15 @@
  *   275000   275.000   275,000   (groups of three after the first)
  *   275k     2tr   2tr5 (2,500,000)   2tr25 (2,250,000)   1.5tr   1,5tr
  *   an optional trailing "d", "vnd" or "dong" on plain numbers.
- * Before k or tr, '.' or ',' starts 1..3 decimals (2.5k = 2,500; "1.000k"
- * is 1,000); after tr, 1..3 digits are decimals of a million (2tr05 =
- * 2,050,000). No unit after decimals means thousands grouping, so "27.50"
- * is refused. The currency word goes only on numbers without k or tr.
- * Range 0..DT_MONEY_MAX. GW_EINVAL for anything else (signs, spaces,
- * letters, more than three decimals), GW_ETOOBIG past the maximum. */
+ * Before k or tr, '.' or ',' starts 1..2 decimals (2.5k = 2,500, 1,25tr =
+ * 1,250,000). Three digits there are refused: in Vietnamese '.' groups
+ * thousands, so "1.000k" may mean 1,000 or 1,000,000, and a receipt must
+ * never guess by a factor of 1000. After tr, 1..3 digits are decimals of
+ * a million (2tr05 = 2,050,000; 2tr500 = 2,500,000). No unit after decimals
+ * means thousands grouping, so "27.50" is refused. The currency word goes only
+ * on numbers without k or tr. Range 0..DT_MONEY_MAX. GW_EINVAL for anything
+ * else (signs, spaces, letters, more than three decimals), GW_ETOOBIG past the
+ * maximum. */
 gw_err money_parse(struct strv s, int64_t *out);
 
 /* What the bank's files hold: decimal digits only, 0..DT_MONEY_MAX.

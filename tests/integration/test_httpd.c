@@ -20,6 +20,7 @@
 #include "db/db_msg.h"
 #include "gateway/inbound.h"
 #include "gateway/server.h"
+#include "gateway/writer.h"
 #include "handlers/handler.h"
 #include "tests/support/member_fixture.h"
 #include "common/banned.h"
@@ -589,6 +590,31 @@ static void test_rate_limit(void **state)
     fx_free(fx);
 }
 
+/* A leader records her whole group at the session, one SMS a member: the
+ * per-number limit does not stop her; a member over it still gets no
+ * reply. */
+static void test_rate_limit_spares_leaders(void **state)
+{
+    struct fixture *fx = fx_start_with(2, true);
+    int64_t before = outbox_rows(fx);
+    struct db_outbox_row row;
+    struct resp r;
+
+    (void)state;
+    assert_int_equal(get(fx->port, SMS("q1", "0912000009", "DS"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q2", "0912000009", "DS"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q3", "0912000009", "DS"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q4", "0912000009", "TONG"), &r), 200);
+    assert_int_equal(outbox_rows(fx), before + 4); /* max + 2: all answered */
+    assert_string_equal(LAST_PHONE(fx), "+84912000009");
+    assert_int_equal(get(fx->port, SMS("q5", "0912000001", "SD"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q6", "0912000001", "SD"), &r), 200);
+    assert_int_equal(get(fx->port, SMS("q7", "0912000001", "SD"), &r), 200);
+    assert_int_equal(outbox_rows(fx), before + 6); /* max + 1: stored only */
+    assert_int_equal(inbound_rows(fx), 7);
+    fx_free(fx);
+}
+
 static void test_rate_bucket(void **state)
 {
     struct inbound *in = inbound_new(NULL, 3, test_handle);
@@ -745,6 +771,7 @@ static void test_dlr_moves_message(void **state)
     struct fixture *fx = fx_start_with(0, true);
     const struct timespec pause = {0, 10 * 1000 * 1000};
     struct db_outbox_row row;
+    struct db *db;
     struct resp r;
     int i;
 
@@ -758,12 +785,29 @@ static void test_dlr_moves_message(void **state)
         (void)nanosleep(&pause, NULL);
     }
     assert_string_equal(row.state, "SENT");
+    /* Kannel did not send it (the log provider did): acknowledged, and
+     * the message stays as it is. */
+    assert_int_equal(
+        get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=1", &r), 200);
+    last_outbox(fx, &row);
+    assert_string_equal(row.state, "SENT");
+    /* As if Kannel had sent it. */
+    db = fx_db(fx);
+    assert_int_equal(db_outbox_mark_sent(db, row.msg.id, "kannel", "", 1),
+                     GW_OK);
+    db_close(db);
     assert_int_equal(
         get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=8", &r), 200);
     last_outbox(fx, &row);
     assert_string_equal(row.state, "SENT"); /* pending: no change */
     assert_int_equal(
         get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=1", &r), 200);
+    last_outbox(fx, &row);
+    assert_string_equal(row.state, "DELIVERED");
+    /* DELIVERED is final: a later failure report changes nothing. */
+    assert_int_equal(
+        get(fx->port, "/v1/kannel/dlr?token=" TOKEN "&id=1&status=16", &r),
+        200);
     last_outbox(fx, &row);
     assert_string_equal(row.state, "DELIVERED");
     fx_free(fx);
@@ -804,18 +848,39 @@ static void test_keepalive(void **state)
 /* ---- stop with requests in flight ----------------------------------- */
 
 #define STOP_CLIENTS 4
-#define STOP_REQUESTS 40
+#define STOP_REQUESTS 1000 /* more than the drain sees: the stop cuts in */
 
 static _Atomic unsigned acked; /* 2xx answers seen by the clients */
 
 struct client {
     unsigned port, index;
+    bool keepalive; /* one connection for all its requests, like smsbox */
     long status[STOP_REQUESTS];
 };
+
+/* One request on the client's kept-alive handle c; 0 when no answer. */
+static long get_on(CURL *c, unsigned port, const char *path)
+{
+    char url[320];
+    struct resp r;
+    long status = 0;
+
+    memset(&r, 0, sizeof(r));
+    (void)snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", port, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    return status;
+}
 
 static void *client_main(void *arg)
 {
     struct client *c = arg;
+    CURL *h = c->keepalive ? curl_easy_init() : NULL;
+    const struct timespec gap = {0, 3 * 1000 * 1000};
     unsigned i;
 
     for (i = 0; i < STOP_REQUESTS; i++) {
@@ -826,14 +891,23 @@ static void *client_main(void *arg)
                        "/v1/kannel/sms?token=" TOKEN "&id=s%u-%u"
                        "&from=09%08u&text=SD",
                        c->index, i, c->index * 1000 + i);
-        c->status[i] = get(c->port, path, &r);
-        if (c->status[i] == 200)
-            atomic_fetch_add(&acked, 1);
+        c->status[i] = h ? get_on(h, c->port, path) : get(c->port, path, &r);
+        if (c->status[i] != 200)
+            break; /* stopping: the rest would be refused too */
+        atomic_fetch_add(&acked, 1);
+        /* Idle moments on an open connection: the drain sees none in
+         * flight while the connection still brings more. */
+        if (h)
+            (void)nanosleep(&gap, NULL);
     }
+    for (i++; i < STOP_REQUESTS; i++)
+        c->status[i] = 0; /* not sent */
+    if (h)
+        curl_easy_cleanup(h);
     return NULL;
 }
 
-static void test_stop_loses_nothing(void **state)
+static void stop_under_load(bool keepalive)
 {
     struct fixture *fx = fx_start(0);
     struct client clients[STOP_CLIENTS];
@@ -842,11 +916,11 @@ static void test_stop_loses_nothing(void **state)
     const struct timespec pause = {0, 2 * 1000 * 1000};
     struct db *db;
 
-    (void)state;
     atomic_store(&acked, 0);
     for (i = 0; i < STOP_CLIENTS; i++) {
         clients[i].port = fx->port;
         clients[i].index = i;
+        clients[i].keepalive = keepalive;
         assert_int_equal(pthread_create(&th[i], NULL, client_main, &clients[i]),
                          0);
     }
@@ -878,6 +952,71 @@ static void test_stop_loses_nothing(void **state)
     fx_free(fx);
 }
 
+static void test_stop_loses_nothing(void **state)
+{
+    (void)state;
+    stop_under_load(false);
+}
+
+static gw_err job_ok(struct db *db, struct writer_job *job, size_t *queued)
+{
+    (void)db;
+    (void)job;
+    *queued = 0;
+    return GW_OK;
+}
+
+static _Atomic int jobs_done;
+
+static void job_counted(struct writer_job *job)
+{
+    (void)job;
+    atomic_fetch_add(&jobs_done, 1);
+}
+
+/* The stop's order: the writer, stopped, still answers the HTTP threads
+ * (a request on a kept-alive connection) with GW_EBUSY until it is freed
+ * after httpd_stop(); it used to be freed by writer_stop() itself. */
+static void test_writer_refuses_after_stop(void **state)
+{
+    char dir[] = "/tmp/dt_writer_XXXXXX", path[64];
+    struct writer_job a = {.run = job_ok, .done = job_counted};
+    struct writer_job b = {.run = job_ok, .done = job_counted};
+    struct writer *w = NULL;
+
+    (void)state;
+    atomic_store(&jobs_done, 0);
+    assert_non_null(mkdtemp(dir));
+    (void)snprintf(path, sizeof(path), "%s/w.db", dir);
+    assert_int_equal(writer_start(path, NULL, NULL, &w), GW_OK);
+    assert_int_equal(writer_submit(w, &a), GW_OK);
+    writer_stop(w); /* runs what is queued first */
+    assert_int_equal(atomic_load(&jobs_done), 1);
+    assert_int_equal(a.err, GW_OK);
+    assert_int_equal(writer_submit(w, &b), GW_EBUSY);
+    writer_stop(w); /* twice: harmless */
+    assert_int_equal(writer_submit(w, &b), GW_EBUSY);
+    assert_int_equal(atomic_load(&jobs_done), 1); /* b never ran */
+    writer_free(w);
+    writer_free(NULL);
+    writer_stop(NULL);
+    (void)unlink(path);
+    (void)snprintf(path, sizeof(path), "%s/w.db-wal", dir);
+    (void)unlink(path);
+    (void)snprintf(path, sizeof(path), "%s/w.db-shm", dir);
+    (void)unlink(path);
+    (void)rmdir(dir);
+}
+
+/* Kept-alive connections bring requests after the drain: the stop must
+ * refuse them (503), not hand them to a writer already freed (it hung in
+ * MHD_stop_daemon, a worker blocked on the freed writer's lock). */
+static void test_stop_keepalive_loses_nothing(void **state)
+{
+    (void)state;
+    stop_under_load(true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -890,6 +1029,7 @@ int main(void)
         cmocka_unit_test(test_stored_text),
         cmocka_unit_test(test_busy_is_503),
         cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_rate_limit_spares_leaders),
         cmocka_unit_test(test_rate_bucket),
         cmocka_unit_test(test_dlr),
         cmocka_unit_test(test_keepalive),
@@ -897,6 +1037,8 @@ int main(void)
         cmocka_unit_test(test_providers_end_to_end),
         cmocka_unit_test(test_dlr_moves_message),
         cmocka_unit_test(test_stop_loses_nothing),
+        cmocka_unit_test(test_stop_keepalive_loses_nothing),
+        cmocka_unit_test(test_writer_refuses_after_stop),
     };
     int rc;
 

@@ -539,8 +539,9 @@ static void test_kannel_send_and_dlr(void **state)
     assert_int_equal(prov_kannel_ops.parse_dlr(&req, &dlr), GW_OK);
     assert_int_equal(dlr.our_id, id);
     assert_int_equal(dlr.state, DLR_DELIVERED);
-    assert_int_equal(db_outbox_dlr(f->db, dlr.our_id, dlr.provider_msg_id,
-                                   "DELIVERED", time(NULL)),
+    assert_int_equal(db_outbox_dlr(f->db, "kannel", dlr.our_id,
+                                   dlr.provider_msg_id, "DELIVERED",
+                                   time(NULL)),
                      GW_OK);
     assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
     assert_string_equal(row.state, "DELIVERED");
@@ -574,7 +575,8 @@ static void test_esms_request_id(void **state)
     assert_non_null(strstr(r->body, want));
     assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
     assert_string_equal(row.provider_msg_id, "e-77");
-    assert_int_equal(db_outbox_dlr(f->db, 0, "e-77", "UNDELIVERED", 0), GW_OK);
+    assert_int_equal(db_outbox_dlr(f->db, "esms", 0, "e-77", "UNDELIVERED", 0),
+                     GW_OK);
     assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
     assert_string_equal(row.state, "UNDELIVERED");
 }

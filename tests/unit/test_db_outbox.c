@@ -162,7 +162,15 @@ static void test_claim_in_caller_transaction(void **state)
     assert_state(db, a, "SENDING", 0);
 }
 
-enum op { OP_SENT, OP_RETRY, OP_FAILED, OP_UNCLAIM, OP_DLR_OK, OP_DLR_KO };
+enum op {
+    OP_SENT,
+    OP_RETRY,
+    OP_FAILED,
+    OP_UNCLAIM,
+    OP_DLR_OK,
+    OP_DLR_KO,
+    OP_DLR_OTHER
+};
 
 /* Brings a fresh row to state and returns its id. */
 static int64_t row_in(struct db *db, const char *state)
@@ -182,7 +190,8 @@ static int64_t row_in(struct db *db, const char *state)
         strcmp(state, "UNDELIVERED") == 0)
         assert_int_equal(db_outbox_mark_sent(db, id, "kannel", "", 100), GW_OK);
     if (strcmp(state, "DELIVERED") == 0 || strcmp(state, "UNDELIVERED") == 0)
-        assert_int_equal(db_outbox_dlr(db, id, NULL, state, 100), GW_OK);
+        assert_int_equal(db_outbox_dlr(db, "kannel", id, NULL, state, 100),
+                         GW_OK);
     assert_state(db, id, state, strcmp(state, "FAILED") == 0 ? 1 : 0);
     return id;
 }
@@ -199,9 +208,12 @@ static gw_err apply(struct db *db, int64_t id, enum op op)
     case OP_UNCLAIM:
         return db_outbox_unclaim(db, id, 200);
     case OP_DLR_OK:
-        return db_outbox_dlr(db, id, NULL, "DELIVERED", 200);
+        return db_outbox_dlr(db, "kannel", id, NULL, "DELIVERED", 200);
     case OP_DLR_KO:
-        return db_outbox_dlr(db, id, NULL, "UNDELIVERED", 200);
+        return db_outbox_dlr(db, "kannel", id, NULL, "UNDELIVERED", 200);
+    case OP_DLR_OTHER:
+        /* rows are sent through kannel: esms did not send them */
+        return db_outbox_dlr(db, "esms", id, NULL, "DELIVERED", 200);
     }
     return GW_EINTERNAL;
 }
@@ -232,7 +244,14 @@ static void test_transitions(void **state)
         {"SENT", OP_FAILED, GW_ENOTFOUND, "SENT", 0},
         {"DELIVERED", OP_SENT, GW_OK, "DELIVERED", 0},
         {"DELIVERED", OP_RETRY, GW_ENOTFOUND, "DELIVERED", 0},
-        {"DELIVERED", OP_DLR_KO, GW_OK, "UNDELIVERED", 0},
+        /* DELIVERED is final: acknowledged, not moved back. */
+        {"DELIVERED", OP_DLR_KO, GW_OK, "DELIVERED", 0},
+        {"DELIVERED", OP_DLR_OK, GW_OK, "DELIVERED", 0},
+        {"UNDELIVERED", OP_DLR_KO, GW_OK, "UNDELIVERED", 0},
+        /* Only the provider that sent a row moves it. */
+        {"SENT", OP_DLR_OTHER, GW_ENOTFOUND, "SENT", 0},
+        {"UNDELIVERED", OP_DLR_OTHER, GW_ENOTFOUND, "UNDELIVERED", 0},
+        {"SENDING", OP_DLR_OTHER, GW_OK, "DELIVERED", 0},
         {"UNDELIVERED", OP_DLR_OK, GW_OK, "DELIVERED", 0},
         {"FAILED", OP_DLR_OK, GW_ENOTFOUND, "FAILED", 0},
         {"FAILED", OP_RETRY, GW_ENOTFOUND, "FAILED", 0},
@@ -286,7 +305,8 @@ static void test_sent_stores_ids(void **state)
     assert_string_equal(row.provider_msg_id, "E-77");
     /* No provider id: stored as none, never as "". */
     assert_int_equal(db_outbox_mark_sent(db, other, "kannel", "", 200), GW_OK);
-    assert_int_equal(db_outbox_dlr(db, 0, "", "DELIVERED", 300), GW_ENOTFOUND);
+    assert_int_equal(db_outbox_dlr(db, "esms", 0, "", "DELIVERED", 300),
+                     GW_ENOTFOUND);
     assert_state(db, other, "SENT", 0);
 }
 
@@ -299,21 +319,35 @@ static void test_dlr_by_both_ids(void **state)
 
     assert_int_equal(db_outbox_mark_sent(db, a, "esms", "E-1", 200), GW_OK);
     assert_int_equal(db_outbox_mark_sent(db, b, "esms", "E-2", 200), GW_OK);
-    assert_int_equal(db_outbox_dlr(db, 0, "E-2", "UNDELIVERED", 300), GW_OK);
+    assert_int_equal(db_outbox_dlr(db, "esms", 0, "E-2", "UNDELIVERED", 300),
+                     GW_OK);
     assert_state(db, b, "UNDELIVERED", 0);
     assert_state(db, a, "SENT", 0);
-    assert_int_equal(db_outbox_dlr(db, a, NULL, "DELIVERED", 300), GW_OK);
+    assert_int_equal(db_outbox_dlr(db, "esms", a, NULL, "DELIVERED", 300),
+                     GW_OK);
     assert_state(db, a, "DELIVERED", 0);
     /* Our id wins over a provider id that names another row. */
-    assert_int_equal(db_outbox_dlr(db, b, "E-1", "DELIVERED", 300), GW_OK);
+    assert_int_equal(db_outbox_dlr(db, "esms", b, "E-1", "DELIVERED", 300),
+                     GW_OK);
     assert_state(db, b, "DELIVERED", 0);
-    assert_int_equal(db_outbox_dlr(db, 0, "E-404", "DELIVERED", 300),
+    assert_int_equal(db_outbox_dlr(db, "esms", 0, "E-404", "DELIVERED", 300),
                      GW_ENOTFOUND);
-    assert_int_equal(db_outbox_dlr(db, q, NULL, "DELIVERED", 300),
+    assert_int_equal(db_outbox_dlr(db, "esms", q, NULL, "DELIVERED", 300),
                      GW_ENOTFOUND);
-    assert_int_equal(db_outbox_dlr(db, a, NULL, "PENDING", 300), GW_EINVAL);
-    assert_int_equal(db_outbox_dlr(db, a, NULL, NULL, 300), GW_EINVAL);
-    assert_int_equal(db_outbox_dlr(db, a, NULL, "delivered", 300), GW_EINVAL);
+    assert_int_equal(db_outbox_dlr(db, "esms", a, NULL, "PENDING", 300),
+                     GW_EINVAL);
+    assert_int_equal(db_outbox_dlr(db, "esms", a, NULL, NULL, 300), GW_EINVAL);
+    assert_int_equal(db_outbox_dlr(db, "esms", a, NULL, "delivered", 300),
+                     GW_EINVAL);
+    /* A report names the provider it came through. */
+    assert_int_equal(db_outbox_dlr(db, NULL, a, NULL, "DELIVERED", 300),
+                     GW_EINVAL);
+    assert_int_equal(db_outbox_dlr(db, "", a, NULL, "DELIVERED", 300),
+                     GW_EINVAL);
+    /* Another provider's report for esms's message id changes nothing. */
+    assert_int_equal(db_outbox_dlr(db, "kannel", 0, "E-2", "UNDELIVERED", 300),
+                     GW_ENOTFOUND);
+    assert_state(db, b, "DELIVERED", 0);
 }
 
 static void test_recover(void **state)

@@ -221,10 +221,11 @@ static const struct {
     {M, "Huy thu K7Q2M9 1234", MSG_LEADER_ONLY, "HUYTHU"},
     {M, "NOP 1234", MSG_LEADER_ONLY, "NOP"},
     {M, "MK 1234 5678", MSG_LEADER_ONLY, "MK"},
-    /* leader commands from a leader: her help until they are built */
-    {L, "THU 7 275000 20000 1234", MSG_HELP_LEADER, NULL},
-    {L, "DS", MSG_HELP_LEADER, NULL},
-    {L, "NOP 1234", MSG_HELP_LEADER, NULL},
+    /* leader commands from a leader: a PIN that is not 4-6 digits gets
+     * the syntax before any PIN check (test_handler_leader has the rest) */
+    {L, "THU 7 275000 20000 12", MSG_USAGE_THU, NULL},
+    {L, "HUYTHU K7Q2M9 12", MSG_USAGE_HUYTHU, NULL},
+    {L, "NOP 1234567", MSG_USAGE_NOP, NULL},
     /* a leader is also a borrower */
     {L, "SD", MSG_SD_NOLOAN, NULL},
     {L, "STOP", MSG_STOP_OK, NULL},

@@ -164,6 +164,37 @@ static const struct bad_case bad_cases[] = {
      "3: phone: already used by member M4"},
     {IMPORT_MEMBERS, "members_seq_taken.csv",
      "2: seq: 1 already used in group G1 by member M1"},
+    /* Phones and seqs are checked on the state the whole file produces:
+     * a member outside the file keeps what she holds... */
+    {IMPORT_MEMBERS, "members_clash_outside.csv",
+     "3: seq: 1 already used in group G1 by member M1\n"
+     "3: phone: already used by member M3"},
+    {IMPORT_MEMBERS, "members_move_onto_taken.csv",
+     "2: seq: 1 already used in group G2 by member M3"},
+    {IMPORT_MEMBERS, "members_three_way.csv",
+     "2: seq: 1 already used in group G1 by member M1\n"
+     "3: seq: 1 already used in group G1 by member M1"},
+    /* ...and between two rows of the file the later one is refused. */
+    {IMPORT_MEMBERS, "members_clash_in_file.csv",
+     "3: seq: 2 already used in group G2 by member M4"},
+    {IMPORT_MEMBERS, "members_clash_in_file_rev.csv",
+     "3: seq: 2 already used in group G2 by member M5"},
+    {IMPORT_MEMBERS, "members_half_swap.csv",
+     "3: phone: already used by member M2"},
+    /* Header names: case and surrounding spaces are forgiven, nothing
+     * else (members_header_case.csv, groups_header_case.csv pass). */
+    {IMPORT_GROUPS, "groups_header_misspelled.csv",
+     "1: header: expected 'group_code,group_name,commune_code,union'"},
+    {IMPORT_GROUPS, "groups_header_order_case.csv",
+     "1: header: expected 'group_code,group_name,commune_code,union'"},
+    {IMPORT_GROUPS, "groups_header_inner_space.csv",
+     "1: header: expected 'group_code,group_name,commune_code,union'"},
+    {IMPORT_MEMBERS, "members_header_missing.csv",
+     "1: header: expected 'member_code,group_code,seq,full_name,phone,role,"
+     "reminders,campaigns'"},
+    {IMPORT_MEMBERS, "members_header_extra.csv",
+     "1: header: expected 'member_code,group_code,seq,full_name,phone,role,"
+     "reminders,campaigns'"},
     {IMPORT_MEMBERS, "members_unknown_group.csv",
      "2: group_code: unknown group G9"},
     {IMPORT_MEMBERS, "members_bad_fields.csv",
@@ -437,6 +468,150 @@ static void test_reuse_freed_in_file(void **state)
     db_close(db);
 }
 
+/* Files that only work when judged as a whole: swaps and renumbering
+ * import in any row order, and a second import changes nothing. */
+static void test_final_state_decides(void **state)
+{
+    static const struct {
+        const char *file;
+        size_t rows;
+        struct {
+            const char *code, *group;
+            int seq;
+            const char *phone;
+        } want[3];
+    } cases[] = {
+        {"members_seq_swap.csv",
+         2,
+         {{"M1", "G1", 2, "+84912000001"},
+          {"M2", "G1", 1, "+84912000002"},
+          {"M3", "G2", 1, "+84912000003"}}},
+        {"members_phone_swap.csv",
+         2,
+         {{"M1", "G1", 1, "+84912000002"},
+          {"M2", "G1", 2, "+84912000001"},
+          {"M3", "G2", 1, "+84912000003"}}},
+        {"members_move_taker_first.csv",
+         2,
+         {{"M4", "G1", 2, "+84961204837"},
+          {"M2", "G2", 2, "+84912000002"},
+          {"M1", "G1", 1, "+84912000001"}}},
+        {"members_move_mover_first.csv",
+         2,
+         {{"M4", "G1", 2, "+84961204837"},
+          {"M2", "G2", 2, "+84912000002"},
+          {"M3", "G2", 1, "+84912000003"}}},
+        {"members_renumber.csv",
+         3,
+         {{"M1", "G1", 3, "+84912000003"},
+          {"M2", "G1", 1, "+84912000001"},
+          {"M3", "G1", 2, "+84912000002"}}},
+        {"members_header_case.csv",
+         1,
+         {{"M4", "G2", 2, "+84961204837"},
+          {"M3", "G2", 1, "+84912000003"},
+          {"M1", "G1", 1, "+84912000001"}}},
+    };
+    size_t i, k;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct db *db = base_db();
+        struct snap once, twice;
+        char path[256];
+
+        (void)snprintf(path, sizeof(path), DATA "%s", cases[i].file);
+        import_ok(db, IMPORT_MEMBERS, path, cases[i].rows);
+        for (k = 0; k < ARRAY_SIZE(cases[i].want); k++) {
+            struct db_member m;
+
+            assert_int_equal(db_member_get(db, cases[i].want[k].code, &m),
+                             GW_OK);
+            assert_string_equal(m.group_code, cases[i].want[k].group);
+            assert_int_equal(m.seq, cases[i].want[k].seq);
+            assert_string_equal(m.phone, cases[i].want[k].phone);
+        }
+        take_snap(db, &once);
+        import_ok(db, IMPORT_MEMBERS, path, cases[i].rows);
+        take_snap(db, &twice);
+        assert_same_snap(&once, &twice);
+        db_close(db);
+    }
+}
+
+/* What db_member_conflicts() reported, one line per shared value:
+ * "phone +849...: M1 M4" or "seq G1/2: M2 M4". */
+struct clash_log {
+    struct buf text;
+    int calls;
+    gw_err fail_at; /* returned from the call numbered stop (1-based) */
+    int stop;
+};
+
+static gw_err log_clash(void *arg, const struct db_member_clash *c)
+{
+    struct clash_log *l = arg;
+    size_t i;
+
+    if (strcmp(c->column, "phone") == 0)
+        buf_appendf(&l->text, "phone %s:", c->phone);
+    else
+        buf_appendf(&l->text, "seq %s/%d:", c->group_code, c->seq);
+    for (i = 0; i < c->ncodes; i++)
+        buf_appendf(&l->text, " %s", c->codes[i]);
+    buf_appendf(&l->text, "\n");
+    return ++l->calls == l->stop ? l->fail_at : GW_OK;
+}
+
+/* The check itself: every shared value with every holder, oldest first;
+ * a callback's error stops it. */
+static void test_conflicts_listed(void **state)
+{
+    struct db *db = base_db();
+    struct db_member m4 = {"M4",           "G1",     2, "Thu",
+                           "+84912000001", "member", 1, 0};
+    struct db_member m5 = {"M5",           "G1",     2, "Anh",
+                           "+84912000005", "member", 1, 0};
+    struct clash_log l;
+
+    (void)state;
+    memset(&l, 0, sizeof(l));
+    buf_init(&l.text, 1024);
+    assert_int_equal(db_member_conflicts(db, log_clash, &l), GW_OK);
+    assert_int_equal(l.calls, 0);
+    assert_int_equal(db_begin(db), GW_OK);
+    assert_int_equal(db_member_upsert_deferred(db, &m4), GW_OK);
+    assert_int_equal(db_member_upsert_deferred(db, &m5), GW_OK);
+    assert_int_equal(db_member_conflicts(db, log_clash, &l), GW_OK);
+    assert_string_equal(buf_cstr(&l.text), "phone +84912000001: M1 M4\n"
+                                           "seq G1/2: M2 M4 M5\n");
+    /* The checked upsert still refuses what the deferred one let in. */
+    m5.seq = 3;
+    m5.phone[11] = '2';
+    assert_int_equal(db_member_upsert(db, &m5, NULL), GW_EEXIST);
+    l.calls = 0;
+    l.stop = 1;
+    l.fail_at = GW_EDB;
+    assert_int_equal(db_member_conflicts(db, log_clash, &l), GW_EDB);
+    assert_int_equal(l.calls, 1);
+    db_rollback(db);
+    buf_release(&l.text);
+    db_close(db);
+}
+
+/* Header names in any case, with spaces around them. */
+static void test_header_case_spaces(void **state)
+{
+    struct db *db = base_db();
+    struct db_group g;
+
+    (void)state;
+    import_ok(db, IMPORT_GROUPS, DATA "groups_header_case.csv", 1);
+    assert_int_equal(db_group_get(db, "G3", &g), GW_OK);
+    assert_string_equal(g.union_name, "Hội");
+    db_close(db);
+}
+
 static void test_bom_crlf_blank_lines(void **state)
 {
     struct db *db = base_db();
@@ -628,6 +803,9 @@ int main(void)
         cmocka_unit_test(test_savings_postings_ok),
         cmocka_unit_test(test_idempotent),
         cmocka_unit_test(test_reuse_freed_in_file),
+        cmocka_unit_test(test_final_state_decides),
+        cmocka_unit_test(test_conflicts_listed),
+        cmocka_unit_test(test_header_case_spaces),
         cmocka_unit_test(test_bom_crlf_blank_lines),
         cmocka_unit_test(test_nfd_stored_nfc),
         cmocka_unit_test(test_name_and_code_limits),

@@ -52,6 +52,12 @@ static const struct {
     {"日本 sd", "SD"}, /* unknown characters are punctuation */
     {"sd\xf0\x9f\x98\x80", "SD"},
     {"mk 1234 5678", "MK 1234 5678"},
+    {"thu 2 -5 1234", "THU 2 -5 1234"}, /* a sign reaches the parser */
+    {"-5", "-5"},
+    {"- 5", "5"},
+    {"5-3", "5 3"},
+    {"a-5", "A 5"},
+    {"--5", "-5"},
 };
 
 static void test_normalize(void **state)

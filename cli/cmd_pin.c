@@ -1,0 +1,265 @@
+/* cmd_pin.c - diemtua pin set|unlock: an officer manages leaders' PINs */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "db/db.h"
+#include "db/db_collection.h"
+#include "db/db_pin.h"
+#include "handlers/pin.h"
+#include "common/banned.h"
+
+/* Longest line read as a PIN: anything longer is refused, not cut. */
+#define PIN_LINE_MAX 32
+
+static void pin_usage(FILE *out)
+{
+    (void)fprintf(
+        out,
+        "usage: diemtua pin set MEMBER_CODE [--config FILE] [--db PATH]\n"
+        "       diemtua pin unlock MEMBER_CODE [--config FILE] [--db PATH]\n"
+        "\n"
+        "set     reads a new PIN (4 to 6 digits) from standard input; on a\n"
+        "        terminal it is not echoed and is asked twice. It is stored\n"
+        "        only as a peppered Argon2id hash ([security] pin_pepper)\n"
+        "        and clears any lock.\n"
+        "unlock  clears the wrong-try counter and the lock that three wrong\n"
+        "        PINs set.\n\n"
+        "  --config FILE  configuration (default $DIEMTUA_CONFIG)\n"
+        "  --db PATH      database (default [database] path)\n");
+}
+
+struct pin_args {
+    const char *action;
+    const char *member;
+    const char *config;
+    const char *db;
+};
+
+/* 0 to go on, else the exit status (help: 0 with *done set). */
+static int pin_parse(int argc, char **argv, struct pin_args *a, int *done)
+{
+    int i, npos = 0;
+
+    *done = 0;
+    memset(a, 0, sizeof(*a));
+    for (i = 1; i < argc; i++) {
+        const char *s = argv[i];
+
+        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+            pin_usage(stdout);
+            *done = 1;
+            return 0;
+        } else if (strcmp(s, "--config") == 0 && i + 1 < argc) {
+            a->config = argv[++i];
+        } else if (strcmp(s, "--db") == 0 && i + 1 < argc) {
+            a->db = argv[++i];
+        } else if (s[0] == '-' && s[1] != '\0') {
+            (void)fprintf(stderr, "diemtua pin: bad option '%s'\n", s);
+            return 2;
+        } else if (npos == 0) {
+            a->action = s;
+            npos++;
+        } else if (npos == 1) {
+            a->member = s;
+            npos++;
+        } else {
+            (void)fprintf(stderr, "diemtua pin: too many arguments\n");
+            return 2;
+        }
+    }
+    if (a->action == NULL || a->member == NULL ||
+        (strcmp(a->action, "set") != 0 && strcmp(a->action, "unlock") != 0)) {
+        (void)fprintf(stderr, "diemtua pin: %s\n",
+                      a->action == NULL   ? "missing set or unlock"
+                      : a->member == NULL ? "missing MEMBER_CODE"
+                                          : "the action is set or unlock");
+        return 2;
+    }
+    return 0;
+}
+
+/* One line from fd 0 into out[size], without stdio (no copy left in a
+ * stdio buffer). false on end of input, error, or a line too long. */
+static bool read_line(char *out, size_t size)
+{
+    size_t n = 0;
+    bool too_long = false;
+    char c = '\0';
+
+    for (;;) {
+        ssize_t r = read(STDIN_FILENO, &c, 1);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        if (c == '\n')
+            break;
+        if (n + 1 < size)
+            out[n++] = c;
+        else
+            too_long = true;
+    }
+    while (n > 0 && out[n - 1] == '\r')
+        n--;
+    out[n] = '\0';
+    return !too_long && (n > 0 || c == '\n');
+}
+
+/* Prompts on stderr and reads with echo off when stdin is a terminal. */
+static bool read_secret(const char *prompt, char *out, size_t size)
+{
+    struct termios old, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    bool ok;
+
+    if (tty) {
+        (void)fprintf(stderr, "%s", prompt);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+        quiet.c_lflag |= ICANON;
+        (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    ok = read_line(out, size);
+    if (tty) {
+        (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        (void)fprintf(stderr, "\n");
+    }
+    return ok;
+}
+
+/* The PIN, checked, twice on a terminal. */
+static int pin_read(char pin[PIN_LINE_MAX])
+{
+    char again[PIN_LINE_MAX];
+    int rc = 0;
+
+    memset(again, 0, sizeof(again));
+    if (!read_secret("new PIN (4-6 digits): ", pin, PIN_LINE_MAX) ||
+        !pin_syntax_ok(strv_from_cstr(pin))) {
+        (void)fprintf(stderr, "diemtua pin: a PIN is 4 to 6 digits\n");
+        rc = 2;
+    } else if (isatty(STDIN_FILENO)) {
+        if (!read_secret("again: ", again, sizeof(again)) ||
+            sodium_memcmp(pin, again, PIN_LINE_MAX) != 0) {
+            (void)fprintf(stderr, "diemtua pin: the two PINs differ\n");
+            rc = 2;
+        }
+    }
+    sodium_memzero(again, sizeof(again));
+    return rc;
+}
+
+static int pin_audit(struct db *db, const char *action, const char *member,
+                     const char *after, int64_t now)
+{
+    struct db_audit a = {now, "officer", NULL, action, member, NULL, after};
+
+    return db_audit_append(db, &a) == GW_OK ? 0 : 1;
+}
+
+static int pin_set(struct db *db, const struct dt_config *cfg,
+                   const char *member)
+{
+    struct pin_cost cost = pin_cost_default();
+    char pin[PIN_LINE_MAX], hash[PIN_HASH_SIZE];
+    int64_t now = (int64_t)time(NULL);
+    gw_err err;
+    int rc;
+
+    memset(pin, 0, sizeof(pin));
+    rc = pin_read(pin);
+    if (rc == 0) {
+        err = pin_hash(strv_from_cstr(pin), cfg->pin_pepper, &cost, hash);
+        if (err) {
+            (void)fprintf(stderr, "diemtua pin: %s\n",
+                          err == GW_EINVAL ? "no [security] pin_pepper set"
+                                           : "hashing failed");
+            rc = 1;
+        }
+    }
+    sodium_memzero(pin, sizeof(pin));
+    if (rc)
+        return rc;
+    if (db_begin(db) != GW_OK)
+        return 1;
+    err = db_pin_set_by_code(db, member, hash, now);
+    if (err == GW_OK && pin_audit(db, "pin.set", member, "set", now) != 0)
+        err = GW_EDB;
+    if (err == GW_OK)
+        err = db_commit(db);
+    if (err) {
+        db_rollback(db);
+        (void)fprintf(stderr, "diemtua pin: %s\n",
+                      err == GW_ENOTFOUND ? "no member with that code"
+                                          : gw_strerror(err));
+        return 1;
+    }
+    (void)printf("PIN set for %s\n", member);
+    return 0;
+}
+
+static int pin_unlock(struct db *db, const char *member)
+{
+    int64_t now = (int64_t)time(NULL);
+    bool was = false;
+    gw_err err;
+
+    if (db_begin(db) != GW_OK)
+        return 1;
+    err = db_pin_unlock_by_code(db, member, now, &was);
+    if (err == GW_OK && pin_audit(db, "pin.unlock", member,
+                                  was ? "unlocked" : "reset", now) != 0)
+        err = GW_EDB;
+    if (err == GW_OK)
+        err = db_commit(db);
+    if (err) {
+        db_rollback(db);
+        (void)fprintf(stderr, "diemtua pin: %s\n",
+                      err == GW_ENOTFOUND ? "no member with a PIN and that code"
+                                          : gw_strerror(err));
+        return 1;
+    }
+    (void)printf("%s: %s\n", member,
+                 was ? "unlocked" : "was not locked; counter reset");
+    return 0;
+}
+
+int cmd_pin(int argc, char **argv)
+{
+    static struct dt_config cfg; /* large; one per process */
+    struct pin_args a;
+    struct db *db = NULL;
+    const char *path;
+    int done, rc;
+
+    if ((rc = pin_parse(argc, argv, &a, &done)) != 0 || done) {
+        if (rc == 2)
+            (void)fprintf(stderr, "try 'diemtua pin --help'\n");
+        return rc;
+    }
+    if (cli_load_config(a.config, &cfg) != 0)
+        return 1;
+    path = a.db ? a.db : cfg.db_path;
+    if (path[0] == '\0') {
+        (void)fprintf(stderr, "diemtua pin: no database: give --db PATH "
+                              "or set [database] path\n");
+        return 2;
+    }
+    if (db_open(path, &db) != GW_OK) {
+        (void)fprintf(stderr, "diemtua pin: cannot open database %s\n", path);
+        return 1;
+    }
+    rc = strcmp(a.action, "set") == 0 ? pin_set(db, &cfg, a.member)
+                                      : pin_unlock(db, a.member);
+    db_close(db);
+    return rc;
+}

@@ -1,0 +1,171 @@
+/* cmd_receipt.c - a member's answer to a receipt: XN confirms, SAI
+ * disputes; shared helpers of the receipt control
+ *
+ * A dispute is told to the commune officer and never to the leader: the
+ * leader is the one the control watches.
+ */
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "common/util.h"
+#include "db/db_collection.h"
+#include "handlers/collect.h"
+#include "handlers/receipt.h"
+#include "text/date.h"
+#include "common/banned.h"
+
+gw_err collect_send(const struct handler_call *call, const char *phone,
+                    int64_t member_id, const char *kind, enum msg_id msg,
+                    const struct tpl_arg *args, size_t nargs)
+{
+    char text[DT_SMS_MAX * 4 + 1];
+    gw_err err;
+
+    err = template_render(call->ctx->tpl, msg, args, nargs, text, sizeof(text));
+    if (err) {
+        log_error("handler.collect", "message %s: %s", template_key(msg),
+                  gw_strerror(err));
+        return err;
+    }
+    return reply_add(call->out, phone, text, kind, member_id);
+}
+
+gw_err collect_state_word(const struct templates *tpl, const char *state,
+                          char *out, size_t size)
+{
+    static const struct {
+        const char *state;
+        enum msg_id msg;
+    } words[] = {
+        {"RECORDED", MSG_ST_RECORDED}, {"CONFIRMED", MSG_ST_CONFIRMED},
+        {"DISPUTED", MSG_ST_DISPUTED}, {"VOIDED", MSG_ST_VOIDED},
+        {"POSTED", MSG_ST_POSTED},     {"UNPOSTED", MSG_ST_UNPOSTED},
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(words); i++)
+        if (strcmp(state, words[i].state) == 0)
+            return template_render(tpl, words[i].msg, NULL, 0, out, size);
+    out[0] = '\0';
+    return GW_EINVAL;
+}
+
+/* The code typed, or the member's newest receipt in one of states. *found
+ * is false when she typed none and has none (answered with the syntax). */
+static gw_err member_code(const struct handler_call *call, unsigned states,
+                          char code[DT_CODE_SIZE], bool *typed)
+{
+    struct strv w;
+
+    *typed = call->argc > 0;
+    if (!*typed)
+        return db_collection_latest(call->db, call->who->id, states, code);
+    w = call->argv[0];
+    if (receipt_parse(w, code) == GW_OK)
+        return GW_OK;
+    /* Not a code we could have issued: keep it to say "not found". */
+    if (w.len > RECEIPT_CODE_LEN + 2)
+        w.len = RECEIPT_CODE_LEN + 2;
+    return strv_copy(w, code, DT_CODE_SIZE) == GW_OK ? GW_OK : GW_EINVAL;
+}
+
+static gw_err member_reply(const struct handler_call *call, gw_err verdict,
+                           const struct db_collection *c, const char *code,
+                           enum msg_id ok_msg)
+{
+    char word[32] = "";
+    gw_err err = GW_OK;
+
+    if (verdict == GW_EDENIED)
+        err = collect_state_word(call->ctx->tpl, c->state, word, sizeof(word));
+    if (err)
+        return err;
+    {
+        const struct tpl_arg a[] = {TPL_STR("code", code),
+                                    TPL_STR("state", word)};
+
+        if (verdict == GW_OK || verdict == GW_EEXIST)
+            return handler_say(call, ok_msg, a, 1);
+        if (verdict == GW_ENOTFOUND)
+            return handler_say(call, MSG_CODE_NOT_FOUND, a, 1);
+        return handler_say(call, MSG_CODE_CLOSED, a, ARRAY_SIZE(a));
+    }
+}
+
+gw_err handler_confirm(const struct handler_call *call)
+{
+    struct db_actor who = {call->who->id, call->who->code, call->in->phone,
+                           call->in->now};
+    char code[DT_CODE_SIZE];
+    struct db_collection c;
+    bool typed;
+    gw_err err;
+
+    if (call->argc > 1)
+        return handler_say(call, call->cmd->usage, NULL, 0);
+    err = member_code(call, DB_ST_RECORDED, code, &typed);
+    if (err == GW_ENOTFOUND || err == GW_EINVAL)
+        return handler_say(call, call->cmd->usage, NULL, 0);
+    if (err)
+        return err;
+    err = db_collection_confirm(call->db, &who, code, &c);
+    if (err && err != GW_EEXIST && err != GW_ENOTFOUND && err != GW_EDENIED)
+        return err;
+    return member_reply(call, err, &c, code, MSG_XN_OK);
+}
+
+/* The officer hears of the dispute; the leader does not, even when the
+ * commune's officer number is (wrongly) the leader's own. */
+static gw_err dispute_tell_officer(const struct handler_call *call,
+                                   const struct db_collection *c)
+{
+    struct dt_date day = date_local((time_t)c->created_at, NULL);
+    const struct tpl_arg a[] = {
+        TPL_STR("code", c->receipt_code),
+        TPL_STR("name", c->member_name),
+        TPL_STR("phone", c->member_phone),
+        TPL_STR("group", c->group_name),
+        TPL_DATE("dm", day),
+        TPL_INT("amount", c->interest + c->savings + c->principal),
+    };
+
+    if (c->officer_phone[0] == '\0' ||
+        strcmp(c->officer_phone, c->leader_phone) == 0) {
+        log_warn("handler.collect",
+                 "dispute %s: no officer other than the leader to tell",
+                 c->receipt_code);
+        return GW_OK;
+    }
+    return collect_send(call, c->officer_phone, 0, "DISPUTE",
+                        MSG_DISPUTE_OFFICER, a, ARRAY_SIZE(a));
+}
+
+gw_err handler_dispute(const struct handler_call *call)
+{
+    struct db_actor who = {call->who->id, call->who->code, call->in->phone,
+                           call->in->now};
+    char code[DT_CODE_SIZE];
+    struct db_collection c;
+    gw_err err, verdict;
+    bool typed;
+
+    if (call->argc > 1)
+        return handler_say(call, call->cmd->usage, NULL, 0);
+    err = member_code(
+        call, DB_ST_RECORDED | DB_ST_CONFIRMED | DB_ST_VOIDED | DB_ST_UNPOSTED,
+        code, &typed);
+    if (err == GW_ENOTFOUND || err == GW_EINVAL)
+        return handler_say(call, call->cmd->usage, NULL, 0);
+    if (err)
+        return err;
+    verdict = db_collection_dispute(call->db, &who, code, &c);
+    if (verdict && verdict != GW_EEXIST && verdict != GW_ENOTFOUND &&
+        verdict != GW_EDENIED)
+        return verdict;
+    err = member_reply(call, verdict, &c, code, MSG_SAI_OK);
+    if (!err && verdict == GW_OK)
+        err = dispute_tell_officer(call, &c);
+    return err;
+}

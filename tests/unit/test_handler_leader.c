@@ -1,0 +1,571 @@
+/* test_handler_leader.c - the receipt control end to end through
+ * handle_sms: leader commands, member answers, PINs, refusals, texts,
+ * and the after-session jobs */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/util.h"
+#include "config/config.h"
+#include "db/db_collection.h"
+#include "db/db_msg.h"
+#include "db/db_pin.h"
+#include "handlers/collect.h"
+#include "handlers/handler.h"
+#include "handlers/pin.h"
+#include "handlers/template.h"
+#include "text/date.h"
+#include "tests/unit/collect_fixture.h"
+
+enum { L1 = 1, M2 = 2, M3 = 3, M4 = 4, L2 = 5, N2 = 6 };
+
+struct env {
+    struct db *db;
+    struct dt_config cfg;
+    struct templates tpl;
+    struct handler_ctx ctx;
+    int64_t now;
+    struct reply out;
+};
+
+static void set_pin(struct db *db, int64_t id, const char *pin,
+                    const char *pepper)
+{
+    struct pin_cost cost = pin_cost_min();
+    char hash[PIN_HASH_SIZE];
+
+    assert_int_equal(pin_hash(strv_from_cstr(pin), pepper, &cost, hash), GW_OK);
+    assert_int_equal(db_pin_set(db, id, hash, 1), GW_OK);
+}
+
+static int setup(void **state)
+{
+    struct env *e = calloc(1, sizeof(*e));
+    struct dt_date d = {2026, 5, 10};
+    char err[256];
+
+    assert_non_null(e);
+    e->db = fix_open(":memory:");
+    config_defaults(&e->cfg);
+    (void)snprintf(e->cfg.pin_pepper, sizeof(e->cfg.pin_pepper), "pepper!");
+    assert_int_equal(
+        templates_load("config/messages.conf", &e->tpl, err, sizeof(err)),
+        GW_OK);
+    assert_int_equal(templates_set_brand(&e->tpl, "NHCS", "19001234"), GW_OK);
+    e->ctx.cfg = &e->cfg;
+    e->ctx.tpl = &e->tpl;
+    /* 2026-05-10 09:00 in Vietnam: the session of the 17th is next. */
+    e->now = date_to_days(&d) * 86400 + 2 * 3600;
+    set_pin(e->db, L1, "1234", e->cfg.pin_pepper);
+    set_pin(e->db, L2, "4321", e->cfg.pin_pepper);
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct env *e = *state;
+
+    templates_release(&e->tpl);
+    db_close(e->db);
+    free(e);
+    return 0;
+}
+
+/* Sends text from phone, in one transaction, and checks every message
+ * is one segment. */
+static struct reply *sms(struct env *e, const char *phone, const char *text)
+{
+    struct sms_in in;
+    size_t i;
+
+    memset(&in, 0, sizeof(in));
+    in.provider = "kannel";
+    in.channel = "sms";
+    (void)snprintf(in.phone, sizeof(in.phone), "%s", phone);
+    in.text = strv_from_cstr(text);
+    in.now = e->now;
+    in.today = date_local((time_t)e->now, NULL);
+    assert_int_equal(db_begin(e->db), GW_OK);
+    assert_int_equal(handle_sms(e->db, &e->ctx, &in, &e->out), GW_OK);
+    assert_int_equal(db_commit(e->db), GW_OK);
+    for (i = 0; i < e->out.nmsgs; i++) {
+        assert_true(strlen(e->out.msgs[i].text) <= DT_SMS_MAX);
+        assert_true(strlen(e->out.msgs[i].text) > 0);
+    }
+    return &e->out;
+}
+
+/* The one message to phone, or NULL. */
+static const char *msg_to(const struct reply *r, const char *phone)
+{
+    const char *found = NULL;
+    size_t i;
+
+    for (i = 0; i < r->nmsgs; i++)
+        if (strcmp(r->msgs[i].phone, phone) == 0) {
+            assert_null(found);
+            found = r->msgs[i].text;
+        }
+    return found;
+}
+
+static void assert_contains(const char *s, const char *part)
+{
+    if (s == NULL || strstr(s, part) == NULL)
+        fail_msg("\"%s\" does not contain \"%s\"", s ? s : "(null)", part);
+}
+
+/* The receipt code in a THU_OK reply ("Da ghi CODE ..."). */
+static void code_of(const struct reply *r, char code[8])
+{
+    const char *t = msg_to(r, FIX_L1_PHONE);
+    const char *p;
+
+    assert_non_null(t);
+    p = strstr(t, "Da ghi ");
+    assert_non_null(p);
+    memcpy(code, p + 7, 6);
+    code[6] = '\0';
+}
+
+static int64_t audit_n(struct env *e, const char *action)
+{
+    int64_t n = -1;
+
+    assert_int_equal(db_audit_count(e->db, action, &n), GW_OK);
+    return n;
+}
+
+static void test_thu_receipt(void **state)
+{
+    struct env *e = *state;
+    struct db_collection c;
+    struct reply *r;
+    char code[8];
+
+    r = sms(e, FIX_L1_PHONE, "THU 2 275.000 20k 1234");
+    assert_int_equal(r->nmsgs, 2);
+    code_of(r, code);
+    assert_contains(msg_to(r, FIX_L1_PHONE), "TV2 Nguyen Thi Hoa");
+    assert_contains(msg_to(r, FIX_L1_PHONE), "275.000/20.000/0");
+    assert_contains(msg_to(r, FIX_L1_PHONE), "1/4 TV, 295.000 VND");
+    /* The member's receipt: her amounts, the code, how to answer. */
+    assert_contains(msg_to(r, FIX_M2_PHONE), "lai 275.000, TK 20.000");
+    assert_contains(msg_to(r, FIX_M2_PHONE), code);
+    assert_contains(msg_to(r, FIX_M2_PHONE), "Lan");
+    assert_string_equal(r->msgs[1].kind, "RECEIPT");
+    assert_int_equal(r->msgs[1].member_id, M2);
+    /* The PIN is nowhere: not stored, not in any message. */
+    assert_null(strstr(r->stored_text, "1234"));
+    assert_contains(r->stored_text, "****");
+    assert_null(strstr(r->msgs[0].text, "1234"));
+    assert_null(strstr(r->msgs[1].text, "1234"));
+    assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
+    assert_string_equal(c.state, "RECORDED");
+    assert_string_equal(c.session_on, "2026-05-17");
+    assert_int_equal(c.interest, 275000);
+    assert_int_equal(c.savings, 20000);
+
+    /* Principal with G, savings left out, lower case. */
+    r = sms(e, FIX_L1_PHONE, "thu 3 100k 0 G1tr 1234");
+    code_of(r, code);
+    assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
+    assert_int_equal(c.interest, 100000);
+    assert_int_equal(c.savings, 0);
+    assert_int_equal(c.principal, 1000000);
+    /* GTK: savings alone. */
+    r = sms(e, FIX_L1_PHONE, "GTK 4 50000 1234");
+    assert_contains(msg_to(r, FIX_M4_PHONE), "TK 50.000");
+    assert_int_equal(audit_n(e, "record"), 3);
+}
+
+static void test_thu_refusals(void **state)
+{
+    static const struct {
+        const char *phone, *text, *want;
+    } t[] = {
+        /* A member can never use leader commands. */
+        {FIX_M2_PHONE, "THU 3 1000 0 1234", "chi danh cho to truong"},
+        {FIX_M2_PHONE, "NOP 1234", "chi danh cho to truong"},
+        {FIX_M2_PHONE, "HUYTHU ABCDEF 1234", "chi danh cho to truong"},
+        /* Another group's member: G2 has no seq 3, G1's seq 2 is not N2 */
+        {FIX_L2_PHONE, "THU 3 1000 0 4321", "khong co TV so 3"},
+        {FIX_L1_PHONE, "THU 9 1000 0 1234", "khong co TV so 9"},
+        /* Over what is due, over the outstanding, absurd. */
+        {FIX_L1_PHONE, "THU 2 275001 0 1234", "phai thu phien nay 275.000"},
+        {FIX_L1_PHONE, "THU 3 1 0 G10000001 1234", "du no 10.000.000"},
+        {FIX_L1_PHONE, "THU 2 999999999999 0 1234", "toi da 100.000.000"},
+        {FIX_L1_PHONE, "GTK 2 200tr 1234", "toi da 100.000.000"},
+        /* Syntax: answered with the syntax, no PIN try. */
+        {FIX_L1_PHONE, "THU 2 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "THU X 1000 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "THU 2 1000 5 5 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "THU 2 1000 G5 G5 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "THU 2 5X 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "THU 2 0 0 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "THU 2 1000 12", "THU stt lai tk"},
+        /* A forgotten PIN is not read as one (no wrong try counted). */
+        {FIX_L1_PHONE, "THU 2 275000 20000", "THU stt lai tk"},
+        /* A negative amount is refused, never read as positive. */
+        {FIX_L1_PHONE, "THU 2 -5 0 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "GTK 2 -20000 1234", "GTK stt"},
+        {FIX_L1_PHONE, "GTK 2 1000", "GTK stt"},
+        {FIX_L1_PHONE, "HUYTHU 1234", "HUYTHU ma PIN"},
+        {FIX_L1_PHONE, "NOP", "NOP PIN"},
+        {FIX_L1_PHONE, "MK 1234", "MK PIN_cu PIN_moi"},
+        {FIX_L1_PHONE, "MK 1234 12", "MK PIN_cu PIN_moi"},
+    };
+    struct env *e = *state;
+    struct db_pin p;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        struct reply *r = sms(e, t[i].phone, t[i].text);
+
+        if (r->nmsgs != 1)
+            fail_msg("row %zu: %zu messages, first \"%s\"", i, r->nmsgs,
+                     r->msgs[0].text);
+        assert_string_equal(r->msgs[0].phone, t[i].phone);
+        assert_contains(r->msgs[0].text, t[i].want);
+        assert_null(strstr(r->stored_text, "1234"));
+        assert_null(strstr(r->stored_text, "4321"));
+    }
+    assert_int_equal(audit_n(e, "record"), 7); /* 6 above + all zero */
+    assert_int_equal(db_pin_get(e->db, L1, &p), GW_OK);
+    assert_int_equal(p.fails, 0);
+}
+
+static void test_pin_lock(void **state)
+{
+    struct env *e = *state;
+    struct reply *r;
+    bool was;
+
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 9999");
+    assert_contains(r->msgs[0].text, "Sai ma PIN. Con 2");
+    r = sms(e, FIX_L1_PHONE, "NOP 9998");
+    assert_contains(r->msgs[0].text, "Con 1");
+    r = sms(e, FIX_L1_PHONE, "HUYTHU ABCDEF 99999");
+    assert_contains(r->msgs[0].text, "bi khoa");
+    assert_contains(r->msgs[0].text, "0900000001");
+    /* Locked: the right PIN does not help, and tells nothing. */
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 1234");
+    assert_int_equal(r->nmsgs, 1);
+    assert_contains(r->msgs[0].text, "bi khoa");
+    assert_int_equal(audit_n(e, "record"), 0);
+    assert_int_equal(audit_n(e, "pin.fail"), 2);
+    assert_int_equal(audit_n(e, "pin.lock"), 1);
+    assert_int_equal(audit_n(e, "pin.locked"), 1);
+    /* The officer unlocks. */
+    assert_int_equal(db_pin_unlock_by_code(e->db, "L1", e->now, &was), GW_OK);
+    assert_true(was);
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 1234");
+    assert_int_equal(r->nmsgs, 2);
+    /* A success resets the count. */
+    r = sms(e, FIX_L1_PHONE, "NOP 1111");
+    assert_contains(r->msgs[0].text, "Con 2");
+    /* A leader without a PIN. */
+    {
+        struct db_member m;
+
+        memset(&m, 0, sizeof(m));
+        assert_int_equal(db_member_get(e->db, "M3", &m), GW_OK);
+        (void)snprintf(m.role, sizeof(m.role), "leader");
+        assert_int_equal(db_member_upsert(e->db, &m, NULL), GW_OK);
+        r = sms(e, FIX_M3_PHONE, "THU 2 1000 0 1234");
+        assert_contains(r->msgs[0].text, "chua co ma PIN");
+    }
+}
+
+static void test_confirm_void_dispute(void **state)
+{
+    struct env *e = *state;
+    struct db_collection c;
+    struct reply *r;
+    char code[8], code2[8], text[64];
+
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
+    code_of(r, code);
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
+    code_of(r, code2);
+    /* XN without a code: her newest RECORDED receipt. */
+    r = sms(e, FIX_M2_PHONE, "xn");
+    assert_contains(msg_to(r, FIX_M2_PHONE), code2);
+    assert_int_equal(db_collection_get(e->db, code2, &c), GW_OK);
+    assert_string_equal(c.state, "CONFIRMED");
+    /* Typed, lower case; a second XN is harmless. */
+    (void)snprintf(text, sizeof(text), "XN %c%c%c%c%c%c", code[0] | 0x20,
+                   code[1] | 0x20, code[2] | 0x20, code[3] | 0x20,
+                   code[4] | 0x20, code[5] | 0x20);
+    r = sms(e, FIX_M2_PHONE, text);
+    assert_contains(msg_to(r, FIX_M2_PHONE), "da xac nhan");
+    r = sms(e, FIX_M2_PHONE, text);
+    assert_contains(msg_to(r, FIX_M2_PHONE), "da xac nhan");
+    assert_int_equal(r->nmsgs, 1);
+    /* Another member cannot confirm it: not found, nothing leaks. */
+    (void)snprintf(text, sizeof(text), "XN %s", code);
+    r = sms(e, FIX_M3_PHONE, text);
+    assert_contains(msg_to(r, FIX_M3_PHONE), "Khong tim thay");
+    r = sms(e, FIX_M3_PHONE, "XN 0O1I00");
+    assert_contains(msg_to(r, FIX_M3_PHONE), "Khong tim thay");
+    r = sms(e, FIX_M3_PHONE, "XN");
+    assert_contains(msg_to(r, FIX_M3_PHONE), "XN ma phieu");
+
+    /* A confirmed receipt cannot be voided. */
+    (void)snprintf(text, sizeof(text), "HUYTHU %s 1234", code);
+    r = sms(e, FIX_L1_PHONE, text);
+    assert_contains(msg_to(r, FIX_L1_PHONE), "da XN, khong the");
+    assert_null(strstr(r->stored_text, "1234"));
+
+    /* An unconfirmed one can; the member is told. */
+    r = sms(e, FIX_L1_PHONE, "THU 2 50000 0 1234");
+    code_of(r, code);
+    (void)snprintf(text, sizeof(text), "HUYTHU %s 1234", code);
+    r = sms(e, FIX_L1_PHONE, text);
+    assert_int_equal(r->nmsgs, 2);
+    assert_contains(msg_to(r, FIX_L1_PHONE), "Da huy phieu");
+    assert_contains(msg_to(r, FIX_M2_PHONE), "da bi TT Lan huy");
+    /* Another group's leader cannot void G1's receipt. */
+    r = sms(e, FIX_L1_PHONE, "THU 3 1000 0 1234");
+    code_of(r, code2);
+    (void)snprintf(text, sizeof(text), "HUYTHU %s 4321", code2);
+    r = sms(e, FIX_L2_PHONE, text);
+    assert_contains(msg_to(r, FIX_L2_PHONE), "Khong tim thay");
+    assert_int_equal(db_collection_get(e->db, code2, &c), GW_OK);
+    assert_string_equal(c.state, "RECORDED");
+
+    /* The member disputes the voided one: the officer hears, not the
+     * leader. */
+    (void)snprintf(text, sizeof(text), "SAI %s", code);
+    r = sms(e, FIX_M2_PHONE, text);
+    assert_int_equal(r->nmsgs, 2);
+    assert_null(msg_to(r, FIX_L1_PHONE));
+    assert_contains(msg_to(r, FIX_M2_PHONE), "can bo ngan hang xa");
+    assert_contains(msg_to(r, FIX_OFFICER), code);
+    assert_contains(msg_to(r, FIX_OFFICER), "0911000002");
+    /* Again: no second alert. */
+    r = sms(e, FIX_M2_PHONE, text);
+    assert_int_equal(r->nmsgs, 1);
+    assert_int_equal(audit_n(e, "dispute"), 2);
+}
+
+static void test_session_commands(void **state)
+{
+    struct env *e = *state;
+    struct reply *r;
+
+    r = sms(e, FIX_L1_PHONE, "DS");
+    assert_contains(r->msgs[0].text, "17/05: 4/4 TV chua dong: 1,2,3,4");
+    (void)sms(e, FIX_L1_PHONE, "THU 2 275000 20000 1234");
+    (void)sms(e, FIX_L1_PHONE, "THU 3 100000 0 1234");
+    r = sms(e, FIX_L1_PHONE, "LIST");
+    assert_contains(r->msgs[0].text, "2/4 TV chua dong: 1,4");
+    r = sms(e, FIX_L1_PHONE, "TONG");
+    assert_contains(r->msgs[0].text,
+                    "2/4 TV. Lai 375.000/425.000, TK 20.000, goc 0. "
+                    "Tong 395.000 VND");
+    r = sms(e, FIX_M2_PHONE, "TONG");
+    assert_contains(r->msgs[0].text, "chi danh cho to truong");
+    r = sms(e, FIX_L1_PHONE, "NOP 1234");
+    assert_contains(r->msgs[0].text, "2 phieu, 395.000 VND");
+    r = sms(e, FIX_L1_PHONE, "NOP 1234");
+    assert_contains(r->msgs[0].text, "Khong con phieu");
+    assert_int_equal(audit_n(e, "remit"), 2);
+    (void)sms(e, FIX_L1_PHONE, "THU 1 50000 0 1234");
+    (void)sms(e, FIX_L1_PHONE, "THU 4 0 7000 1234");
+    r = sms(e, FIX_L1_PHONE, "DS");
+    assert_contains(r->msgs[0].text, "ca 4 TV da dong");
+}
+
+static void test_pin_change(void **state)
+{
+    struct env *e = *state;
+    struct reply *r;
+
+    r = sms(e, FIX_L1_PHONE, "MK 1234 567890");
+    assert_contains(r->msgs[0].text, "Da doi ma PIN");
+    assert_string_equal(r->stored_text, "MK **** ****");
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 1234");
+    assert_contains(r->msgs[0].text, "Sai ma PIN");
+    r = sms(e, FIX_L1_PHONE, "THU 2 1000 0 567890");
+    assert_int_equal(r->nmsgs, 2);
+    r = sms(e, FIX_L1_PHONE, "MK 1111 2222");
+    assert_contains(r->msgs[0].text, "Sai ma PIN");
+    assert_int_equal(audit_n(e, "pin.change"), 1);
+}
+
+static int64_t queued(struct env *e)
+{
+    struct db_outbox_stats s;
+
+    assert_int_equal(db_outbox_stats(e->db, &s), GW_OK);
+    return s.queued;
+}
+
+static void test_after_session(void **state)
+{
+    struct env *e = *state;
+    struct db_collection c;
+    struct db_posting p;
+    struct reply *r;
+    char booked[8], short_booked[8], lost[8];
+    size_t n;
+
+    r = sms(e, FIX_L1_PHONE, "THU 2 275000 20000 1234");
+    code_of(r, booked);
+    r = sms(e, FIX_L1_PHONE, "THU 3 100000 0 1234");
+    code_of(r, short_booked);
+    r = sms(e, FIX_L1_PHONE, "GTK 4 30000 1234");
+    code_of(r, lost);
+
+    memset(&p, 0, sizeof(p));
+    (void)snprintf(p.receipt_code, sizeof(p.receipt_code), "%s", booked);
+    (void)snprintf(p.posted_on, sizeof(p.posted_on), "2026-05-17");
+    p.interest = 275000;
+    p.savings = 20000;
+    assert_int_equal(db_begin(e->db), GW_OK);
+    assert_int_equal(db_posting_upsert(e->db, &p, e->now), GW_OK);
+    (void)snprintf(p.receipt_code, sizeof(p.receipt_code), "%s", short_booked);
+    p.interest = 60000; /* the leader handed in less */
+    p.savings = 0;
+    assert_int_equal(db_posting_upsert(e->db, &p, e->now), GW_OK);
+    assert_int_equal(collect_apply_postings(e->db, &e->tpl, e->now, &n), GW_OK);
+    assert_int_equal(n, 2);
+    /* POSTED to each member, plus the mismatch to member and officer. */
+    assert_int_equal(queued(e), 4);
+    assert_int_equal(collect_apply_postings(e->db, &e->tpl, e->now, &n), GW_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(
+        collect_close_session(e->db, &e->tpl, "C1", "2026-05-17", e->now, &n),
+        GW_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(queued(e), 6);
+    assert_int_equal(
+        collect_close_session(e->db, &e->tpl, "C9", "2026-05-17", e->now, &n),
+        GW_ENOTFOUND);
+    assert_int_equal(db_commit(e->db), GW_OK);
+    assert_int_equal(db_collection_get(e->db, booked, &c), GW_OK);
+    assert_string_equal(c.state, "POSTED");
+    assert_int_equal(db_collection_get(e->db, lost, &c), GW_OK);
+    assert_string_equal(c.state, "UNPOSTED");
+    {
+        struct db_outmsg m[8];
+        size_t i, k;
+        int posted = 0, alert = 0, unposted = 0, officer = 0;
+
+        assert_int_equal(db_outbox_claim(e->db, e->now, m, 8, &k), GW_OK);
+        assert_int_equal(k, 6);
+        for (i = 0; i < k; i++) {
+            assert_true(strlen(m[i].text) <= DT_SMS_MAX);
+            assert_string_not_equal(m[i].phone, FIX_L1_PHONE);
+            posted += strcmp(m[i].kind, "POSTED") == 0;
+            alert += strcmp(m[i].kind, "ALERT") == 0;
+            unposted += strcmp(m[i].kind, "UNPOSTED") == 0;
+            officer += strcmp(m[i].phone, FIX_OFFICER) == 0;
+            if (strcmp(m[i].kind, "UNPOSTED") == 0 &&
+                strcmp(m[i].phone, FIX_M4_PHONE) == 0)
+                assert_contains(m[i].text, lost);
+        }
+        assert_int_equal(posted, 2);
+        assert_int_equal(alert, 2);
+        assert_int_equal(unposted, 2);
+        assert_int_equal(officer, 2);
+    }
+    /* An UNPOSTED receipt may be disputed by its member. */
+    {
+        char text[32];
+
+        (void)snprintf(text, sizeof(text), "SAI %s", lost);
+        r = sms(e, FIX_M4_PHONE, text);
+        assert_int_equal(r->nmsgs, 2);
+        assert_non_null(msg_to(r, FIX_OFFICER));
+    }
+}
+
+static void test_cheats(void **state)
+{
+    struct env *e = *state;
+    struct db_commune co = {"C1",      "An Thanh", "Ben Luc",
+                            "Long An", 17,         FIX_L1_PHONE};
+    struct reply *r;
+    char code[8], text[40];
+
+    /* Remitted, then voided to pocket the cash: refused. */
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
+    code_of(r, code);
+    (void)sms(e, FIX_L1_PHONE, "NOP 1234");
+    (void)snprintf(text, sizeof(text), "VOID %s 1234", code);
+    r = sms(e, FIX_L1_PHONE, text);
+    assert_int_equal(r->nmsgs, 1);
+    assert_contains(r->msgs[0].text, "da chot nop NH");
+    /* The officer's number is the leader's own: a dispute is not sent
+     * there, though it is recorded. */
+    assert_int_equal(db_commune_upsert(e->db, &co), GW_OK);
+    (void)snprintf(text, sizeof(text), "SAI %s", code);
+    r = sms(e, FIX_M2_PHONE, text);
+    assert_int_equal(r->nmsgs, 1);
+    assert_null(msg_to(r, FIX_L1_PHONE));
+    assert_int_equal(audit_n(e, "dispute"), 1);
+    /* Confirming for someone else's receipt via another member's phone,
+     * and a leader confirming her member's receipt: not found. */
+    (void)snprintf(text, sizeof(text), "XN %s", code);
+    r = sms(e, FIX_L1_PHONE, text);
+    assert_contains(msg_to(r, FIX_L1_PHONE), "Khong tim thay");
+}
+
+/* Every template of the control fits one segment with the widest data,
+ * which templates_load proves; check it for ours explicitly. */
+static void test_templates_fit(void **state)
+{
+    static const enum msg_id ids[] = {
+        MSG_THU_NO_MEMBER,
+        MSG_THU_OVER_INTEREST,
+        MSG_THU_OVER_PRINCIPAL,
+        MSG_THU_TOO_BIG,
+        MSG_DS_LIST,
+        MSG_DS_NONE,
+        MSG_TONG,
+        MSG_NOP_OK,
+        MSG_NOP_NONE,
+        MSG_VOID_REMITTED,
+        MSG_PIN_NOT_SET,
+        MSG_POSTED_MISMATCH,
+        MSG_MISMATCH_OFFICER,
+        MSG_RECEIPT,
+        MSG_THU_OK,
+        MSG_VOID_NOTICE,
+        MSG_POSTED,
+        MSG_UNPOSTED_MEMBER,
+        MSG_UNPOSTED_OFFICER,
+        MSG_DISPUTE_OFFICER,
+    };
+    struct env *e = *state;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(ids); i++)
+        assert_true(template_worst_case(&e->tpl, ids[i]) <= DT_SMS_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_thu_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thu_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm_void_dispute, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_session_commands, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_after_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cheats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_templates_fit, setup, teardown),
+    };
+
+    return cmocka_run_group_tests_name("handler_leader", tests, NULL, NULL);
+}
