@@ -16,7 +16,7 @@ dt_port() {
 }
 
 # dt_conf FILE PORT DB SEND_URL SEND_RATE [EXTRA...]: a serve config with
-# Kannel in and out. EXTRA lines are appended to [limits]-free tail.
+# Kannel in and out, Africa's Talking for USSD. EXTRA lines are appended to [limits]-free tail.
 dt_conf() {
     f=$1 port=$2 db=$3 url=$4 rate=$5
     shift 5
@@ -50,6 +50,8 @@ send_url = $url/cgi-bin/sendsms
 username = bench
 password = bench
 dlr_url = http://127.0.0.1:$port
+[africastalking]
+token = $DT_TOKEN
 CONF
     for line in "$@"; do echo "$line" >>"$f"; done
 }

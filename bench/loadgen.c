@@ -12,7 +12,11 @@
  *
  *   LOADGEN sent ok non2xx noanswer unacked p50_us p99_us
  *
- * where unacked counts messages that never got a 2xx. Bench and fault
+ * where unacked counts messages that never got a 2xx. With LOADGEN_USSD=1
+ * in the environment each request is a USSD hop instead, Africa's
+ * Talking's form POST to /v1/africastalking/ussd: even requests open a
+ * session (text ""), odd ones choose item 1 in the previous session.
+ * Bench and fault
  * test code: not part of the product.
  */
 #include <curl/curl.h>
@@ -56,7 +60,8 @@ int main(int argc, char **argv)
     double *retry_at, *lat, deadline, t0, rate;
     char (*phones)[64] = NULL, line[64], url[1024];
     unsigned char *acked;
-    int retry, running = 0;
+    int retry, running = 0, ussd = getenv("LOADGEN_USSD") != NULL;
+    char form[512];
     size_t nlat = 0;
     CURLM *m;
     FILE *f, *out;
@@ -126,6 +131,19 @@ int main(int argc, char **argv)
                 return 1;
             x->msg = k;
             x->start = now_s();
+            if (ussd) {
+                (void)snprintf(url, sizeof(url),
+                               "%s/v1/africastalking/ussd?token=%s", base,
+                               token);
+                (void)snprintf(form, sizeof(form),
+                               "sessionId=%s-%ld&serviceCode=%%2A384%%23&"
+                               "phoneNumber=%%2B%s&networkCode=45204&text=%s",
+                               prefix, k / 2,
+                               phones[(k / 2) % nphones] +
+                                   (phones[(k / 2) % nphones][0] == '+'),
+                               k % 2 ? "1" : "");
+                curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, form);
+            }
             curl_easy_setopt(e, CURLOPT_URL, url);
             curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
             curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 5000L);
