@@ -90,13 +90,21 @@ res "balance_p99_us $p99"
 # ---- 3. reminder pass ----
 say "== reminder pass"
 if "$DIEMTUA" remind --help >/dev/null 2>&1; then
+    # A real pass (it queues) on a copy, at 08:00 local on a fixed day:
+    # reminders for the communes whose session is 3 days on, the leaders'
+    # notes, overdue notices and, first pass of the month, every member's
+    # monthly statement.
+    cp "$DATA/big.db" "$OUT/remind.db"
+    rm -f "$OUT"/remind.db-*
     t0=$(date +%s.%N)
-    "$DIEMTUA" remind --db "$DATA/big.db" --dry-run >/dev/null 2>&1
+    "$DIEMTUA" remind --db "$OUT/remind.db" --at "2026-12-07 08:00" \
+        >"$OUT/remind.out" 2>"$OUT/remind.err"
     rc=$?
     t1=$(date +%s.%N)
     t=$(echo "$t1 - $t0" | bc)
-    say "  full pass: $t s (exit $rc) (target < 60 s)"
+    say "  full pass: $t s, exit $rc (target < 60 s); queued: $(grep ' queued: ' "$OUT/remind.out" | tr -s ' ' | tr '\n' ';' | sed 's/;$//')"
     res "remind_seconds $t"
+    rm -f "$OUT"/remind.db*
 else
     say "  n/a (no 'diemtua remind' in this build)"
     res "remind_seconds n/a"
