@@ -12,20 +12,11 @@
  * than cut it. NULL gives "". */
 static gw_err col_text(sqlite3_stmt *st, int col, char *out, size_t size)
 {
-    const unsigned char *s = sqlite3_column_text(st, col);
-    int n = sqlite3_column_bytes(st, col);
-
-    out[0] = '\0';
-    if (s == NULL)
+    if (db_col_text_fit(st, col, out, size) == GW_OK)
         return GW_OK;
-    if (n < 0 || (size_t)n >= size) {
-        log_error("db", "column %d: value of %d bytes exceeds %zu", col, n,
-                  size - 1);
-        return GW_EDB;
-    }
-    memcpy(out, s, (size_t)n);
-    out[n] = '\0';
-    return GW_OK;
+    log_error("db", "column %d: value of %d bytes exceeds %zu", col,
+              sqlite3_column_bytes(st, col), size - 1);
+    return GW_EDB;
 }
 
 static const char sql_by_phone[] =
