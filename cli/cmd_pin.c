@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "db/db.h"
 #include "db/db_collection.h"
@@ -43,38 +44,42 @@ struct pin_args {
     const char *db;
 };
 
+/* A positional argument: ACTION then MEMBER; options other than
+ * --config and --db are refused. */
+static int pin_other(int argc, char **argv, int *i, void *ctx)
+{
+    struct pin_args *a = ctx;
+    const char *s = argv[*i];
+
+    (void)argc;
+    if (s[0] == '-' && s[1] != '\0')
+        return cli_args_bad("pin", "option", s);
+    if (a->action == NULL) {
+        a->action = s;
+    } else if (a->member == NULL) {
+        a->member = s;
+    } else {
+        (void)fprintf(stderr, "diemtua pin: too many arguments\n");
+        return 2;
+    }
+    return 0;
+}
+
 /* 0 to go on, else the exit status (help: 0 with *done set). */
 static int pin_parse(int argc, char **argv, struct pin_args *a, int *done)
 {
-    int i, npos = 0;
+    const struct cli_opt opts[] = {
+        {"--config", &a->config, NULL},
+        {"--db", &a->db, NULL},
+        {NULL, NULL, NULL},
+    };
+    const struct cli_spec spec = {"pin", pin_usage, opts, pin_other, a};
+    int rc;
 
-    *done = 0;
     memset(a, 0, sizeof(*a));
-    for (i = 1; i < argc; i++) {
-        const char *s = argv[i];
-
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            pin_usage(stdout);
-            *done = 1;
-            return 0;
-        } else if (strcmp(s, "--config") == 0 && i + 1 < argc) {
-            a->config = argv[++i];
-        } else if (strcmp(s, "--db") == 0 && i + 1 < argc) {
-            a->db = argv[++i];
-        } else if (s[0] == '-' && s[1] != '\0') {
-            (void)fprintf(stderr, "diemtua pin: bad option '%s'\n", s);
-            return 2;
-        } else if (npos == 0) {
-            a->action = s;
-            npos++;
-        } else if (npos == 1) {
-            a->member = s;
-            npos++;
-        } else {
-            (void)fprintf(stderr, "diemtua pin: too many arguments\n");
-            return 2;
-        }
-    }
+    rc = cli_args_parse(argc, argv, &spec, done);
+    if (rc || *done)
+        return rc;
     if (a->action == NULL || a->member == NULL ||
         (strcmp(a->action, "set") != 0 && strcmp(a->action, "unlock") != 0)) {
         (void)fprintf(stderr, "diemtua pin: %s\n",
