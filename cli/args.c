@@ -11,6 +11,23 @@ int cli_args_bad(const char *cmd, const char *what, const char *arg)
     return 2;
 }
 
+int cli_args_positional(const char *cmd, const char *arg, const char **slots[],
+                        size_t n)
+{
+    size_t k;
+
+    if (arg[0] == '-' && arg[1] != '\0')
+        return cli_args_bad(cmd, "option", arg);
+    for (k = 0; k < n; k++) {
+        if (*slots[k] == NULL) {
+            *slots[k] = arg;
+            return 0;
+        }
+    }
+    (void)fprintf(stderr, "diemtua %s: too many arguments\n", cmd);
+    return 2;
+}
+
 /* The option named s, or NULL; a value option counts only when a value
  * follows it (more). */
 static const struct cli_opt *find_opt(const struct cli_opt *opts, const char *s,

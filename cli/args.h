@@ -10,6 +10,7 @@
 #define DT_CLI_ARGS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* One option: a value option stores the next argument in *value (only
@@ -38,6 +39,13 @@ struct cli_spec {
  * stderr). */
 int cli_args_parse(int argc, char **argv, const struct cli_spec *spec,
                    int *done);
+
+/* For a cli_spec other callback taking positional arguments: arg goes in
+ * the first of the n slots still NULL. An option ("-x") is a "bad option"
+ * and one more than n is "too many arguments" (both print and return 2);
+ * else 0. The slots point into the caller's argument struct. */
+int cli_args_positional(const char *cmd, const char *arg, const char **slots[],
+                        size_t n);
 
 /* Prints "diemtua CMD: bad WHAT 'ARG'" to stderr and returns 2; what is
  * "argument" or "option". */

@@ -5,6 +5,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "common/util.h"
 #include "cli/import.h"
 #include "db/db.h"
 #include "common/banned.h"
@@ -52,20 +53,10 @@ struct import_args {
 static int import_other(int argc, char **argv, int *i, void *ctx)
 {
     struct import_args *a = ctx;
-    const char *s = argv[*i];
+    const char **slots[] = {&a->kind, &a->file};
 
     (void)argc;
-    if (s[0] == '-' && s[1] != '\0')
-        return cli_args_bad("import", "option", s);
-    if (a->kind == NULL) {
-        a->kind = s;
-    } else if (a->file == NULL) {
-        a->file = s;
-    } else {
-        (void)fprintf(stderr, "diemtua import: too many arguments\n");
-        return 2;
-    }
-    return 0;
+    return cli_args_positional("import", argv[*i], slots, ARRAY_SIZE(slots));
 }
 
 /* 0 to go on, else the exit status (help: 0 with *done set). */
