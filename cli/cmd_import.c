@@ -5,8 +5,8 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
-#include "common/util.h"
 #include "cli/import.h"
+#include "common/util.h"
 #include "db/db.h"
 #include "common/banned.h"
 
