@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "common/dt_limits.h"
 #include "db/db.h"
@@ -44,37 +45,23 @@ struct campaign_args {
 
 static int parse_args(int argc, char **argv, struct campaign_args *a, int *done)
 {
-    int i;
+    const struct cli_opt opts[] = {
+        {"--config", &a->config, NULL},
+        {"--db", &a->db, NULL},
+        {"--text", &a->text, NULL},
+        {"--group", &a->f.group_code, NULL},
+        {"--commune", &a->f.commune_code, NULL},
+        {"--at", &a->at, NULL},
+        {"--yes", NULL, &a->yes},
+        {NULL, NULL, NULL},
+    };
+    const struct cli_spec spec = {"campaign", campaign_usage, opts, NULL, NULL};
+    int rc;
 
-    *done = 0;
     memset(a, 0, sizeof(*a));
-    for (i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        bool more = i + 1 < argc;
-
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            campaign_usage(stdout);
-            *done = 1;
-            return 0;
-        } else if (strcmp(s, "--config") == 0 && more) {
-            a->config = argv[++i];
-        } else if (strcmp(s, "--db") == 0 && more) {
-            a->db = argv[++i];
-        } else if (strcmp(s, "--text") == 0 && more) {
-            a->text = argv[++i];
-        } else if (strcmp(s, "--group") == 0 && more) {
-            a->f.group_code = argv[++i];
-        } else if (strcmp(s, "--commune") == 0 && more) {
-            a->f.commune_code = argv[++i];
-        } else if (strcmp(s, "--at") == 0 && more) {
-            a->at = argv[++i];
-        } else if (strcmp(s, "--yes") == 0) {
-            a->yes = true;
-        } else {
-            (void)fprintf(stderr, "diemtua campaign: bad argument '%s'\n", s);
-            return 2;
-        }
-    }
+    rc = cli_args_parse(argc, argv, &spec, done);
+    if (rc || *done)
+        return rc;
     if (a->text == NULL) {
         (void)fprintf(stderr, "diemtua campaign: missing --text\n");
         return 2;

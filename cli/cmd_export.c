@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "db/db.h"
 #include "db/db_collection.h"
@@ -98,38 +99,34 @@ struct export_args {
     const char *what, *group, *date, *out, *config, *db;
 };
 
+/* The first argument that is not an option says what to export. */
+static int export_other(int argc, char **argv, int *i, void *ctx)
+{
+    struct export_args *a = ctx;
+    const char *s = argv[*i];
+
+    (void)argc;
+    if (s[0] == '-' || a->what != NULL)
+        return cli_args_bad("export", "argument", s);
+    a->what = s;
+    return 0;
+}
+
 static int export_parse(int argc, char **argv, struct export_args *a, int *done)
 {
-    int i;
+    const struct cli_opt opts[] = {
+        {"--group", &a->group, NULL}, {"--date", &a->date, NULL},
+        {"--out", &a->out, NULL},     {"--config", &a->config, NULL},
+        {"--db", &a->db, NULL},       {NULL, NULL, NULL},
+    };
+    const struct cli_spec spec = {"export", export_usage, opts, export_other,
+                                  a};
+    int rc;
 
-    *done = 0;
     memset(a, 0, sizeof(*a));
-    for (i = 1; i < argc; i++) {
-        const char *s = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        const char **slot = NULL;
-
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            export_usage(stdout);
-            *done = 1;
-            return 0;
-        }
-        if (s[0] != '-' && a->what == NULL) {
-            a->what = s;
-            continue;
-        }
-        slot = strcmp(s, "--group") == 0    ? &a->group
-               : strcmp(s, "--date") == 0   ? &a->date
-               : strcmp(s, "--out") == 0    ? &a->out
-               : strcmp(s, "--config") == 0 ? &a->config
-               : strcmp(s, "--db") == 0     ? &a->db
-                                            : NULL;
-        if (slot == NULL || v == NULL) {
-            (void)fprintf(stderr, "diemtua export: bad argument '%s'\n", s);
-            return 2;
-        }
-        *slot = v;
-        i++;
-    }
+    rc = cli_args_parse(argc, argv, &spec, done);
+    if (rc || *done)
+        return rc;
     if (a->what == NULL || strcmp(a->what, "session") != 0) {
         (void)fprintf(stderr, "diemtua export: what to export: session\n");
         return 2;

@@ -3,8 +3,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/import.h"
+#include "common/util.h"
 #include "db/db.h"
 #include "common/banned.h"
 
@@ -46,38 +48,33 @@ struct import_args {
     const char *file;
 };
 
-/* 0 to go on, else the exit status (help: 0 via *done). */
+/* A positional argument: KIND then FILE; options other than
+ * --config and --db are refused. */
+static int import_other(int argc, char **argv, int *i, void *ctx)
+{
+    struct import_args *a = ctx;
+    const char **slots[] = {&a->kind, &a->file};
+
+    (void)argc;
+    return cli_args_positional("import", argv[*i], slots, ARRAY_SIZE(slots));
+}
+
+/* 0 to go on, else the exit status (help: 0 with *done set). */
 static int parse_args(int argc, char **argv, struct import_args *a, int *done)
 {
-    int i, npos = 0;
+    const struct cli_opt opts[] = {
+        {"--config", &a->config, NULL},
+        {"--db", &a->db, NULL},
+        {NULL, NULL, NULL},
+    };
+    const struct cli_spec spec = {"import", import_usage, opts, import_other,
+                                  a};
+    int rc;
 
-    *done = 0;
     memset(a, 0, sizeof(*a));
-    for (i = 1; i < argc; i++) {
-        const char *s = argv[i];
-
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            import_usage(stdout);
-            *done = 1;
-            return 0;
-        } else if (strcmp(s, "--config") == 0 && i + 1 < argc) {
-            a->config = argv[++i];
-        } else if (strcmp(s, "--db") == 0 && i + 1 < argc) {
-            a->db = argv[++i];
-        } else if (s[0] == '-' && s[1] != '\0') {
-            (void)fprintf(stderr, "diemtua import: bad option '%s'\n", s);
-            return 2;
-        } else if (npos == 0) {
-            a->kind = s;
-            npos++;
-        } else if (npos == 1) {
-            a->file = s;
-            npos++;
-        } else {
-            (void)fprintf(stderr, "diemtua import: too many arguments\n");
-            return 2;
-        }
-    }
+    rc = cli_args_parse(argc, argv, &spec, done);
+    if (rc || *done)
+        return rc;
     if (a->kind == NULL || a->file == NULL) {
         (void)fprintf(stderr, "diemtua import: %s\n",
                       a->kind ? "missing FILE.csv" : "missing KIND");

@@ -9,7 +9,9 @@
 
 #include <sodium.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
+#include "common/util.h"
 #include "db/db.h"
 #include "db/db_collection.h"
 #include "db/db_pin.h"
@@ -43,38 +45,32 @@ struct pin_args {
     const char *db;
 };
 
+/* A positional argument: ACTION then MEMBER; options other than
+ * --config and --db are refused. */
+static int pin_other(int argc, char **argv, int *i, void *ctx)
+{
+    struct pin_args *a = ctx;
+    const char **slots[] = {&a->action, &a->member};
+
+    (void)argc;
+    return cli_args_positional("pin", argv[*i], slots, ARRAY_SIZE(slots));
+}
+
 /* 0 to go on, else the exit status (help: 0 with *done set). */
 static int pin_parse(int argc, char **argv, struct pin_args *a, int *done)
 {
-    int i, npos = 0;
+    const struct cli_opt opts[] = {
+        {"--config", &a->config, NULL},
+        {"--db", &a->db, NULL},
+        {NULL, NULL, NULL},
+    };
+    const struct cli_spec spec = {"pin", pin_usage, opts, pin_other, a};
+    int rc;
 
-    *done = 0;
     memset(a, 0, sizeof(*a));
-    for (i = 1; i < argc; i++) {
-        const char *s = argv[i];
-
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            pin_usage(stdout);
-            *done = 1;
-            return 0;
-        } else if (strcmp(s, "--config") == 0 && i + 1 < argc) {
-            a->config = argv[++i];
-        } else if (strcmp(s, "--db") == 0 && i + 1 < argc) {
-            a->db = argv[++i];
-        } else if (s[0] == '-' && s[1] != '\0') {
-            (void)fprintf(stderr, "diemtua pin: bad option '%s'\n", s);
-            return 2;
-        } else if (npos == 0) {
-            a->action = s;
-            npos++;
-        } else if (npos == 1) {
-            a->member = s;
-            npos++;
-        } else {
-            (void)fprintf(stderr, "diemtua pin: too many arguments\n");
-            return 2;
-        }
-    }
+    rc = cli_args_parse(argc, argv, &spec, done);
+    if (rc || *done)
+        return rc;
     if (a->action == NULL || a->member == NULL ||
         (strcmp(a->action, "set") != 0 && strcmp(a->action, "unlock") != 0)) {
         (void)fprintf(stderr, "diemtua pin: %s\n",
@@ -166,6 +162,22 @@ static int pin_audit(struct db *db, const char *action, const char *member,
     return db_audit_append(db, &a) == GW_OK ? 0 : 1;
 }
 
+/* Ends the transaction pin_set or pin_unlock began: commits when err is
+ * GW_OK, else (or when the commit fails) rolls back and prints why, with
+ * notfound standing for GW_ENOTFOUND. 0 when committed, else 1. */
+static int pin_finish(struct db *db, gw_err err, const char *notfound)
+{
+    if (err == GW_OK)
+        err = db_commit(db);
+    if (err) {
+        db_rollback(db);
+        (void)fprintf(stderr, "diemtua pin: %s\n",
+                      err == GW_ENOTFOUND ? notfound : gw_strerror(err));
+        return 1;
+    }
+    return 0;
+}
+
 static int pin_set(struct db *db, const struct dt_config *cfg,
                    const char *member)
 {
@@ -194,15 +206,8 @@ static int pin_set(struct db *db, const struct dt_config *cfg,
     err = db_pin_set_by_code(db, member, hash, now);
     if (err == GW_OK && pin_audit(db, "pin.set", member, "set", now) != 0)
         err = GW_EDB;
-    if (err == GW_OK)
-        err = db_commit(db);
-    if (err) {
-        db_rollback(db);
-        (void)fprintf(stderr, "diemtua pin: %s\n",
-                      err == GW_ENOTFOUND ? "no member with that code"
-                                          : gw_strerror(err));
+    if (pin_finish(db, err, "no member with that code") != 0)
         return 1;
-    }
     (void)printf("PIN set for %s\n", member);
     return 0;
 }
@@ -219,15 +224,8 @@ static int pin_unlock(struct db *db, const char *member)
     if (err == GW_OK && pin_audit(db, "pin.unlock", member,
                                   was ? "unlocked" : "reset", now) != 0)
         err = GW_EDB;
-    if (err == GW_OK)
-        err = db_commit(db);
-    if (err) {
-        db_rollback(db);
-        (void)fprintf(stderr, "diemtua pin: %s\n",
-                      err == GW_ENOTFOUND ? "no member with a PIN and that code"
-                                          : gw_strerror(err));
+    if (pin_finish(db, err, "no member with a PIN and that code") != 0)
         return 1;
-    }
     (void)printf("%s: %s\n", member,
                  was ? "unlocked" : "was not locked; counter reset");
     return 0;

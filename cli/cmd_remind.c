@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "common/log.h"
 #include "db/db.h"
@@ -38,31 +39,17 @@ struct remind_args {
 
 static int parse_args(int argc, char **argv, struct remind_args *a, int *done)
 {
-    int i;
+    const struct cli_opt opts[] = {
+        {"--config", &a->config, NULL},
+        {"--db", &a->db, NULL},
+        {"--at", &a->at, NULL},
+        {"--dry-run", NULL, &a->dry_run},
+        {NULL, NULL, NULL},
+    };
+    const struct cli_spec spec = {"remind", remind_usage, opts, NULL, NULL};
 
-    *done = 0;
     memset(a, 0, sizeof(*a));
-    for (i = 1; i < argc; i++) {
-        const char *s = argv[i];
-
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            remind_usage(stdout);
-            *done = 1;
-            return 0;
-        } else if (strcmp(s, "--config") == 0 && i + 1 < argc) {
-            a->config = argv[++i];
-        } else if (strcmp(s, "--db") == 0 && i + 1 < argc) {
-            a->db = argv[++i];
-        } else if (strcmp(s, "--at") == 0 && i + 1 < argc) {
-            a->at = argv[++i];
-        } else if (strcmp(s, "--dry-run") == 0) {
-            a->dry_run = true;
-        } else {
-            (void)fprintf(stderr, "diemtua remind: bad argument '%s'\n", s);
-            return 2;
-        }
-    }
-    return 0;
+    return cli_args_parse(argc, argv, &spec, done);
 }
 
 static void print_msg(void *arg, const struct remind_msg *m)

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "common/buf.h"
 #include "db/db.h"
@@ -57,39 +58,38 @@ static int parse_format(const char *s, enum report_format *f)
     return 0;
 }
 
+/* --format FMT (an option with a check of its own); anything else is a
+ * bad argument. */
+static int other_arg(int argc, char **argv, int *i, void *ctx)
+{
+    struct report_args *a = ctx;
+
+    if (strcmp(argv[*i], "--format") != 0 || *i + 1 >= argc)
+        return cli_args_bad("report", "argument", argv[*i]);
+    if (parse_format(argv[++*i], &a->fmt)) {
+        (void)fprintf(stderr, "diemtua report: --format is table, "
+                              "csv or json\n");
+        return 2;
+    }
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, struct report_args *a, int *done)
 {
-    int i;
+    const struct cli_opt opts[] = {
+        {"--config", &a->config, NULL},
+        {"--db", &a->db, NULL},
+        {"--session", &a->session, NULL},
+        {"--month", &a->month, NULL},
+        {NULL, NULL, NULL},
+    };
+    const struct cli_spec spec = {"report", report_usage, opts, other_arg, a};
+    int rc;
 
-    *done = 0;
     memset(a, 0, sizeof(*a));
-    for (i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        bool more = i + 1 < argc;
-
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            report_usage(stdout);
-            *done = 1;
-            return 0;
-        } else if (strcmp(s, "--config") == 0 && more) {
-            a->config = argv[++i];
-        } else if (strcmp(s, "--db") == 0 && more) {
-            a->db = argv[++i];
-        } else if (strcmp(s, "--session") == 0 && more) {
-            a->session = argv[++i];
-        } else if (strcmp(s, "--month") == 0 && more) {
-            a->month = argv[++i];
-        } else if (strcmp(s, "--format") == 0 && more) {
-            if (parse_format(argv[++i], &a->fmt)) {
-                (void)fprintf(stderr, "diemtua report: --format is table, "
-                                      "csv or json\n");
-                return 2;
-            }
-        } else {
-            (void)fprintf(stderr, "diemtua report: bad argument '%s'\n", s);
-            return 2;
-        }
-    }
+    rc = cli_args_parse(argc, argv, &spec, done);
+    if (rc || *done)
+        return rc;
     if (a->session && a->month) {
         (void)fprintf(stderr, "diemtua report: --session or --month, not "
                               "both\n");

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "common/buf.h"
 #include "common/dt_limits.h"
@@ -44,31 +45,18 @@ struct send_args {
 /* 0 to go on, 1 when --help was answered, 2 on a usage error. */
 static int parse_args(int argc, char **argv, struct send_args *a)
 {
-    int i;
+    const struct cli_opt opts[] = {
+        {"--config", &a->config, NULL}, {"--db", &a->db, NULL},
+        {"--to", &a->to, NULL},         {"--text", &a->text, NULL},
+        {"--yes", NULL, &a->yes},       {NULL, NULL, NULL},
+    };
+    const struct cli_spec spec = {"send", send_usage, opts, NULL, NULL};
+    int rc, done;
 
     memset(a, 0, sizeof(*a));
-    for (i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        bool has_value = i + 1 < argc;
-
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            send_usage(stdout);
-            return 1;
-        } else if (strcmp(s, "--config") == 0 && has_value) {
-            a->config = argv[++i];
-        } else if (strcmp(s, "--db") == 0 && has_value) {
-            a->db = argv[++i];
-        } else if (strcmp(s, "--to") == 0 && has_value) {
-            a->to = argv[++i];
-        } else if (strcmp(s, "--text") == 0 && has_value) {
-            a->text = argv[++i];
-        } else if (strcmp(s, "--yes") == 0) {
-            a->yes = true;
-        } else {
-            (void)fprintf(stderr, "diemtua send: bad argument '%s'\n", s);
-            return 2;
-        }
-    }
+    rc = cli_args_parse(argc, argv, &spec, &done);
+    if (rc || done)
+        return rc ? rc : 1;
     if (a->to == NULL || a->text == NULL) {
         (void)fprintf(stderr, "diemtua send: --to and --text are needed\n");
         return 2;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
 #include "db/db.h"
 #include "handlers/collect.h"
@@ -77,43 +78,33 @@ struct session_args {
     const char *commune, *date, *config, *db;
 };
 
+/* Every option takes a value: anything else is a bad option. */
+static int session_bad(int argc, char **argv, int *i, void *ctx)
+{
+    (void)argc;
+    (void)ctx;
+    return cli_args_bad("close-session", "option", argv[*i]);
+}
+
 /* 0 to go on, else the exit status (help: 0 with *done set). */
 static int session_parse(int argc, char **argv, struct session_args *a,
                          int *done)
 {
-    int i;
+    const struct cli_opt opts[] = {
+        {"--commune", &a->commune, NULL},
+        {"--date", &a->date, NULL},
+        {"--config", &a->config, NULL},
+        {"--db", &a->db, NULL},
+        {NULL, NULL, NULL},
+    };
+    const struct cli_spec spec = {"close-session", session_usage, opts,
+                                  session_bad, NULL};
+    int rc;
 
-    *done = 0;
     memset(a, 0, sizeof(*a));
-    for (i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-            session_usage(stdout);
-            *done = 1;
-            return 0;
-        }
-        if (v == NULL) {
-            (void)fprintf(stderr, "diemtua close-session: bad option '%s'\n",
-                          s);
-            return 2;
-        }
-        if (strcmp(s, "--commune") == 0)
-            a->commune = v;
-        else if (strcmp(s, "--date") == 0)
-            a->date = v;
-        else if (strcmp(s, "--config") == 0)
-            a->config = v;
-        else if (strcmp(s, "--db") == 0)
-            a->db = v;
-        else {
-            (void)fprintf(stderr, "diemtua close-session: bad option '%s'\n",
-                          s);
-            return 2;
-        }
-        i++;
-    }
+    rc = cli_args_parse(argc, argv, &spec, done);
+    if (rc || *done)
+        return rc;
     if (a->commune == NULL || a->date == NULL) {
         (void)fprintf(stderr, "diemtua close-session: %s is required\n",
                       a->commune == NULL ? "--commune" : "--date");

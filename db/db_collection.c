@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "common/log.h"
-#include "common/strv.h"
 #include "db/db_collection.h"
 #include "db/db_internal.h"
 #include "common/banned.h"
@@ -68,15 +67,6 @@ static gw_err audit_refused(struct db *db, const struct db_actor *who,
 
 /* ---- reading a collection ----------------------------------------- */
 
-static void col_text(sqlite3_stmt *st, int col, char *out, size_t size)
-{
-    const char *s = (const char *)sqlite3_column_text(st, col);
-
-    /* NULL gives ""; so would a value longer than the imports allow. */
-    if (strv_copy(strv_from_cstr(s), out, size) != GW_OK)
-        out[0] = '\0';
-}
-
 static const char get_sql[] =
     "SELECT c.id, c.receipt_code, c.state, c.session_on, c.interest,"
     " c.savings, c.principal, COALESCE(c.remitted_at, 0), c.created_at,"
@@ -86,12 +76,14 @@ static const char get_sql[] =
     " JOIN members l ON l.id = c.leader_id JOIN groups g ON g.id = c.group_id"
     " JOIN communes co ON co.id = g.commune_id WHERE c.receipt_code = ?1";
 
+/* Text columns: NULL, or a value longer than the imports allow, reads
+ * as "" (db_col_text_fit). */
 static void collection_row(sqlite3_stmt *st, struct db_collection *o)
 {
     o->id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, o->receipt_code, sizeof(o->receipt_code));
-    col_text(st, 2, o->state, sizeof(o->state));
-    col_text(st, 3, o->session_on, sizeof(o->session_on));
+    (void)db_col_text_fit(st, 1, o->receipt_code, sizeof(o->receipt_code));
+    (void)db_col_text_fit(st, 2, o->state, sizeof(o->state));
+    (void)db_col_text_fit(st, 3, o->session_on, sizeof(o->session_on));
     o->interest = sqlite3_column_int64(st, 4);
     o->savings = sqlite3_column_int64(st, 5);
     o->principal = sqlite3_column_int64(st, 6);
@@ -99,17 +91,17 @@ static void collection_row(sqlite3_stmt *st, struct db_collection *o)
     o->created_at = sqlite3_column_int64(st, 8);
     o->member_id = sqlite3_column_int64(st, 9);
     o->member_seq = sqlite3_column_int(st, 10);
-    col_text(st, 11, o->member_code, sizeof(o->member_code));
-    col_text(st, 12, o->member_name, sizeof(o->member_name));
-    col_text(st, 13, o->member_phone, sizeof(o->member_phone));
+    (void)db_col_text_fit(st, 11, o->member_code, sizeof(o->member_code));
+    (void)db_col_text_fit(st, 12, o->member_name, sizeof(o->member_name));
+    (void)db_col_text_fit(st, 13, o->member_phone, sizeof(o->member_phone));
     o->leader_id = sqlite3_column_int64(st, 14);
-    col_text(st, 15, o->leader_name, sizeof(o->leader_name));
-    col_text(st, 16, o->leader_phone, sizeof(o->leader_phone));
+    (void)db_col_text_fit(st, 15, o->leader_name, sizeof(o->leader_name));
+    (void)db_col_text_fit(st, 16, o->leader_phone, sizeof(o->leader_phone));
     o->group_id = sqlite3_column_int64(st, 17);
-    col_text(st, 18, o->group_code, sizeof(o->group_code));
-    col_text(st, 19, o->commune_name, sizeof(o->commune_name));
-    col_text(st, 20, o->officer_phone, sizeof(o->officer_phone));
-    col_text(st, 21, o->group_name, sizeof(o->group_name));
+    (void)db_col_text_fit(st, 18, o->group_code, sizeof(o->group_code));
+    (void)db_col_text_fit(st, 19, o->commune_name, sizeof(o->commune_name));
+    (void)db_col_text_fit(st, 20, o->officer_phone, sizeof(o->officer_phone));
+    (void)db_col_text_fit(st, 21, o->group_name, sizeof(o->group_name));
 }
 
 gw_err db_collection_get(struct db *db, const char *receipt_code,

@@ -4,20 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/strv.h"
 #include "common/xalloc.h"
 #include "db/db_collection.h"
 #include "db/db_internal.h"
 #include "common/banned.h"
-
-static void col_text(sqlite3_stmt *st, int col, char *out, size_t size)
-{
-    const char *s = (const char *)sqlite3_column_text(st, col);
-
-    /* NULL gives ""; so would a value longer than the imports allow. */
-    if (strv_copy(strv_from_cstr(s), out, size) != GW_OK)
-        out[0] = '\0';
-}
 
 static gw_err code_exists(struct db *db, const char *sql, const char *code)
 {
@@ -49,7 +39,7 @@ static gw_err codes_collect(struct db *db, sqlite3_stmt *st,
             cap = cap ? cap * 2 : 16;
             v = xrealloc(v, cap * sizeof(*v));
         }
-        col_text(st, 0, v[*n], sizeof(v[*n]));
+        (void)db_col_text_fit(st, 0, v[*n], sizeof(v[*n]));
         (*n)++;
     }
     db_stmt_done(st);
@@ -85,7 +75,7 @@ gw_err db_collection_latest(struct db *db, int64_t member_id, unsigned states,
     sqlite3_bind_int64(st, 2, (sqlite3_int64)states);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        col_text(st, 0, code, DT_CODE_SIZE);
+        (void)db_col_text_fit(st, 0, code, DT_CODE_SIZE);
     db_stmt_done(st);
     if (rc == SQLITE_ROW)
         return GW_OK;
@@ -303,13 +293,13 @@ gw_err db_collection_remit(struct db *db, const struct db_actor *who,
 static void export_row(sqlite3_stmt *st, struct db_export_row *r)
 {
     r->seq = sqlite3_column_int(st, 0);
-    col_text(st, 1, r->member_code, sizeof(r->member_code));
-    col_text(st, 2, r->member_name, sizeof(r->member_name));
+    (void)db_col_text_fit(st, 1, r->member_code, sizeof(r->member_code));
+    (void)db_col_text_fit(st, 2, r->member_name, sizeof(r->member_name));
     r->interest_due = sqlite3_column_int64(st, 3);
     r->overdue = sqlite3_column_int64(st, 4);
     r->outstanding = sqlite3_column_int64(st, 5);
-    col_text(st, 6, r->receipt_code, sizeof(r->receipt_code));
-    col_text(st, 7, r->state, sizeof(r->state));
+    (void)db_col_text_fit(st, 6, r->receipt_code, sizeof(r->receipt_code));
+    (void)db_col_text_fit(st, 7, r->state, sizeof(r->state));
     r->interest = sqlite3_column_int64(st, 8);
     r->savings = sqlite3_column_int64(st, 9);
     r->principal = sqlite3_column_int64(st, 10);

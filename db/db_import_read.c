@@ -1,19 +1,9 @@
 /* db_import_read.c - reading imported rows back: by code, counts, digests */
-#include <stdio.h>
 #include <string.h>
 
 #include "db/db_import.h"
 #include "db/db_internal.h"
 #include "common/banned.h"
-
-/* Copies column i as text into out[size]; NULL becomes "". Values were
- * validated to fit on the way in. */
-static void col_text(sqlite3_stmt *st, int i, char *out, size_t size)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-
-    (void)snprintf(out, size, "%s", t ? (const char *)t : "");
-}
 
 /* Binds code to ?1 and steps: GW_OK with a row ready to read,
  * GW_ENOTFOUND (statement already reset) or a store error. */
@@ -42,12 +32,12 @@ gw_err db_commune_get(struct db *db, const char *code, struct db_commune *out)
     if (err)
         return err;
     memset(out, 0, sizeof(*out));
-    col_text(st, 0, out->code, sizeof(out->code));
-    col_text(st, 1, out->name, sizeof(out->name));
-    col_text(st, 2, out->district, sizeof(out->district));
-    col_text(st, 3, out->province, sizeof(out->province));
+    db_col_text(st, 0, out->code, sizeof(out->code));
+    db_col_text(st, 1, out->name, sizeof(out->name));
+    db_col_text(st, 2, out->district, sizeof(out->district));
+    db_col_text(st, 3, out->province, sizeof(out->province));
     out->session_day = sqlite3_column_int(st, 4);
-    col_text(st, 5, out->officer_phone, sizeof(out->officer_phone));
+    db_col_text(st, 5, out->officer_phone, sizeof(out->officer_phone));
     db_stmt_done(st);
     return GW_OK;
 }
@@ -62,10 +52,10 @@ gw_err db_group_get(struct db *db, const char *code, struct db_group *out)
     if (err)
         return err;
     memset(out, 0, sizeof(*out));
-    col_text(st, 0, out->code, sizeof(out->code));
-    col_text(st, 1, out->name, sizeof(out->name));
-    col_text(st, 2, out->commune_code, sizeof(out->commune_code));
-    col_text(st, 3, out->union_name, sizeof(out->union_name));
+    db_col_text(st, 0, out->code, sizeof(out->code));
+    db_col_text(st, 1, out->name, sizeof(out->name));
+    db_col_text(st, 2, out->commune_code, sizeof(out->commune_code));
+    db_col_text(st, 3, out->union_name, sizeof(out->union_name));
     db_stmt_done(st);
     return GW_OK;
 }
@@ -81,12 +71,12 @@ gw_err db_member_get(struct db *db, const char *code, struct db_member *out)
     if (err)
         return err;
     memset(out, 0, sizeof(*out));
-    col_text(st, 0, out->code, sizeof(out->code));
-    col_text(st, 1, out->group_code, sizeof(out->group_code));
+    db_col_text(st, 0, out->code, sizeof(out->code));
+    db_col_text(st, 1, out->group_code, sizeof(out->group_code));
     out->seq = sqlite3_column_int(st, 2);
-    col_text(st, 3, out->full_name, sizeof(out->full_name));
-    col_text(st, 4, out->phone, sizeof(out->phone));
-    col_text(st, 5, out->role, sizeof(out->role));
+    db_col_text(st, 3, out->full_name, sizeof(out->full_name));
+    db_col_text(st, 4, out->phone, sizeof(out->phone));
+    db_col_text(st, 5, out->role, sizeof(out->role));
     out->reminders = sqlite3_column_int(st, 6);
     out->campaigns = sqlite3_column_int(st, 7);
     db_stmt_done(st);
@@ -106,19 +96,19 @@ gw_err db_loan_get(struct db *db, const char *code, struct db_loan *out)
     if (err)
         return err;
     memset(out, 0, sizeof(*out));
-    col_text(st, 0, out->code, sizeof(out->code));
-    col_text(st, 1, out->member_code, sizeof(out->member_code));
-    col_text(st, 2, out->program, sizeof(out->program));
-    col_text(st, 3, out->disbursed_on, sizeof(out->disbursed_on));
+    db_col_text(st, 0, out->code, sizeof(out->code));
+    db_col_text(st, 1, out->member_code, sizeof(out->member_code));
+    db_col_text(st, 2, out->program, sizeof(out->program));
+    db_col_text(st, 3, out->disbursed_on, sizeof(out->disbursed_on));
     out->disbursed_amount = sqlite3_column_int64(st, 4);
     out->outstanding = sqlite3_column_int64(st, 5);
     out->monthly_rate_bp = sqlite3_column_int64(st, 6);
-    col_text(st, 7, out->maturity_on, sizeof(out->maturity_on));
-    col_text(st, 8, out->next_principal_on, sizeof(out->next_principal_on));
+    db_col_text(st, 7, out->maturity_on, sizeof(out->maturity_on));
+    db_col_text(st, 8, out->next_principal_on, sizeof(out->next_principal_on));
     out->next_principal_amount = sqlite3_column_int64(st, 9);
     out->interest_due = sqlite3_column_int64(st, 10);
     out->overdue_amount = sqlite3_column_int64(st, 11);
-    col_text(st, 12, out->status, sizeof(out->status));
+    db_col_text(st, 12, out->status, sizeof(out->status));
     db_stmt_done(st);
     return GW_OK;
 }
@@ -134,7 +124,7 @@ gw_err db_savings_get(struct db *db, const char *member_code,
     if (err)
         return err;
     memset(out, 0, sizeof(*out));
-    col_text(st, 0, out->member_code, sizeof(out->member_code));
+    db_col_text(st, 0, out->member_code, sizeof(out->member_code));
     out->balance = sqlite3_column_int64(st, 1);
     db_stmt_done(st);
     return GW_OK;
@@ -151,8 +141,8 @@ gw_err db_posting_get(struct db *db, const char *receipt_code,
     if (err)
         return err;
     memset(out, 0, sizeof(*out));
-    col_text(st, 0, out->receipt_code, sizeof(out->receipt_code));
-    col_text(st, 1, out->posted_on, sizeof(out->posted_on));
+    db_col_text(st, 0, out->receipt_code, sizeof(out->receipt_code));
+    db_col_text(st, 1, out->posted_on, sizeof(out->posted_on));
     out->interest = sqlite3_column_int64(st, 2);
     out->savings = sqlite3_column_int64(st, 3);
     out->principal = sqlite3_column_int64(st, 4);

@@ -40,6 +40,16 @@ gw_err db_error(struct db *db, int rc, const char *what);
 /* Binds a C string as text (SQLITE_TRANSIENT), or NULL when s is NULL. */
 int db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 
+/* Copies text column col of the current row into the caller's out[size]
+ * as a C string; NULL gives "". A longer value is cut at size - 1 bytes
+ * (rows we wrote were checked to fit on the way in). size must be > 0. */
+void db_col_text(sqlite3_stmt *st, int col, char *out, size_t size);
+
+/* Like db_col_text, but never cuts: a value of size bytes or more leaves
+ * out "" and returns GW_ETOOBIG (not logged; the caller decides whether
+ * that is corruption). NULL gives "" and GW_OK. */
+gw_err db_col_text_fit(sqlite3_stmt *st, int col, char *out, size_t size);
+
 /* Runs a statement that returns no rows. */
 gw_err db_exec_stmt(struct db *db, sqlite3_stmt *st, const char *what);
 

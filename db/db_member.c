@@ -12,20 +12,59 @@
  * than cut it. NULL gives "". */
 static gw_err col_text(sqlite3_stmt *st, int col, char *out, size_t size)
 {
-    const unsigned char *s = sqlite3_column_text(st, col);
-    int n = sqlite3_column_bytes(st, col);
-
-    out[0] = '\0';
-    if (s == NULL)
+    if (db_col_text_fit(st, col, out, size) == GW_OK)
         return GW_OK;
-    if (n < 0 || (size_t)n >= size) {
-        log_error("db", "column %d: value of %d bytes exceeds %zu", col, n,
-                  size - 1);
+    log_error("db", "column %d: value of %d bytes exceeds %zu", col,
+              sqlite3_column_bytes(st, col), size - 1);
+    return GW_EDB;
+}
+
+/* Takes the cached statement for sql, binds member_id to ?1 and steps
+ * once. NULL when the statement could not be prepared (logged); else
+ * *rc is the bind or step result and the caller must db_stmt_done(). */
+static sqlite3_stmt *step_by_member(struct db *db, const char *sql,
+                                    int64_t member_id, int *rc)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    if (st == NULL)
+        return NULL;
+    *rc = sqlite3_bind_int64(st, 1, member_id);
+    if (*rc == SQLITE_OK)
+        *rc = sqlite3_step(st);
+    return st;
+}
+
+/* Reads the rows of sql (?1 member_id, ?2 max) into the caller's array
+ * out through row(st, out, i), at most max of them; *n is how many were
+ * written. what names the query in the log. */
+static gw_err member_rows(struct db *db, const char *sql, int64_t member_id,
+                          gw_err (*row)(sqlite3_stmt *, void *, size_t),
+                          void *out, size_t max, size_t *n, const char *what)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    gw_err err = GW_OK;
+    int rc;
+
+    *n = 0;
+    if (st == NULL)
         return GW_EDB;
+    rc = sqlite3_bind_int64(st, 1, member_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW || *n == max)
+            break;
+        err = row(st, out, *n);
+        if (err)
+            break;
+        (*n)++;
     }
-    memcpy(out, s, (size_t)n);
-    out[n] = '\0';
-    return GW_OK;
+    if (!err && rc != SQLITE_DONE && rc != SQLITE_ROW)
+        err = db_error(db, rc, what);
+    db_stmt_done(st);
+    return err;
 }
 
 static const char sql_by_phone[] =
@@ -99,15 +138,13 @@ static const char sql_next_principal[] =
 static gw_err next_principal(struct db *db, int64_t member_id,
                              struct db_loan_totals *out)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_next_principal);
+    sqlite3_stmt *st;
     gw_err err = GW_OK;
     int rc;
 
+    st = step_by_member(db, sql_next_principal, member_id, &rc);
     if (st == NULL)
         return GW_EDB;
-    rc = sqlite3_bind_int64(st, 1, member_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         err = col_text(st, 0, out->next_principal_on,
                        sizeof(out->next_principal_on));
@@ -122,16 +159,14 @@ static gw_err next_principal(struct db *db, int64_t member_id,
 gw_err db_member_loan_totals(struct db *db, int64_t member_id,
                              struct db_loan_totals *out)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_totals);
+    sqlite3_stmt *st;
     gw_err err = GW_OK;
     int rc;
 
     memset(out, 0, sizeof(*out));
+    st = step_by_member(db, sql_totals, member_id, &rc);
     if (st == NULL)
         return GW_EDB;
-    rc = sqlite3_bind_int64(st, 1, member_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         out->count = sqlite3_column_int(st, 0);
         out->outstanding = sqlite3_column_int64(st, 1);
@@ -152,8 +187,9 @@ static const char sql_loans[] =
     " WHERE member_id = ?1 AND status <> 'closed'"
     " ORDER BY outstanding DESC, code LIMIT ?2";
 
-static gw_err loan_row(sqlite3_stmt *st, struct db_member_loan *l)
+static gw_err loan_row(sqlite3_stmt *st, void *arr, size_t i)
 {
+    struct db_member_loan *l = (struct db_member_loan *)arr + i;
     gw_err err;
 
     l->outstanding = sqlite3_column_int64(st, 2);
@@ -174,29 +210,8 @@ static gw_err loan_row(sqlite3_stmt *st, struct db_member_loan *l)
 gw_err db_member_loans(struct db *db, int64_t member_id,
                        struct db_member_loan *out, size_t max, size_t *n)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_loans);
-    gw_err err = GW_OK;
-    int rc;
-
-    *n = 0;
-    if (st == NULL)
-        return GW_EDB;
-    rc = sqlite3_bind_int64(st, 1, member_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW || *n == max)
-            break;
-        err = loan_row(st, &out[*n]);
-        if (err)
-            break;
-        (*n)++;
-    }
-    if (!err && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        err = db_error(db, rc, "member loans");
-    db_stmt_done(st);
-    return err;
+    return member_rows(db, sql_loans, member_id, loan_row, out, max, n,
+                       "member loans");
 }
 
 static const char sql_savings[] =
@@ -204,16 +219,14 @@ static const char sql_savings[] =
 
 gw_err db_member_savings(struct db *db, int64_t member_id, int64_t *balance)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_savings);
+    sqlite3_stmt *st;
     gw_err err = GW_OK;
     int rc;
 
     *balance = 0;
+    st = step_by_member(db, sql_savings, member_id, &rc);
     if (st == NULL)
         return GW_EDB;
-    rc = sqlite3_bind_int64(st, 1, member_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *balance = sqlite3_column_int64(st, 0);
     else if (rc != SQLITE_DONE)
@@ -230,16 +243,14 @@ static const char sql_pending[] =
 gw_err db_member_pending(struct db *db, int64_t member_id,
                          struct db_pending *out)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_pending);
+    sqlite3_stmt *st;
     gw_err err = GW_OK;
     int rc;
 
     memset(out, 0, sizeof(*out));
+    st = step_by_member(db, sql_pending, member_id, &rc);
     if (st == NULL)
         return GW_EDB;
-    rc = sqlite3_bind_int64(st, 1, member_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         out->count = sqlite3_column_int(st, 0);
         out->interest = sqlite3_column_int64(st, 1);
@@ -257,8 +268,9 @@ static const char sql_collections[] =
     " created_at FROM collections WHERE member_id = ?1"
     " ORDER BY created_at DESC, id DESC LIMIT ?2";
 
-static gw_err collection_row(sqlite3_stmt *st, struct db_collection_brief *c)
+static gw_err collection_row(sqlite3_stmt *st, void *arr, size_t i)
 {
+    struct db_collection_brief *c = (struct db_collection_brief *)arr + i;
     gw_err err;
 
     c->interest = sqlite3_column_int64(st, 2);
@@ -277,29 +289,8 @@ gw_err db_member_collections(struct db *db, int64_t member_id,
                              struct db_collection_brief *out, size_t max,
                              size_t *n)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_collections);
-    gw_err err = GW_OK;
-    int rc;
-
-    *n = 0;
-    if (st == NULL)
-        return GW_EDB;
-    rc = sqlite3_bind_int64(st, 1, member_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW || *n == max)
-            break;
-        err = collection_row(st, &out[*n]);
-        if (err)
-            break;
-        (*n)++;
-    }
-    if (!err && rc != SQLITE_DONE && rc != SQLITE_ROW)
-        err = db_error(db, rc, "member collections");
-    db_stmt_done(st);
-    return err;
+    return member_rows(db, sql_collections, member_id, collection_row, out, max,
+                       n, "member collections");
 }
 
 static const char sql_consent_read[] =
@@ -321,15 +312,13 @@ static void consent_text(char *out, size_t size, int reminders, int campaigns)
 static gw_err consent_read(struct db *db, int64_t member_id, int *rem,
                            int *camp, char code[DT_CODE_SIZE])
 {
-    sqlite3_stmt *st = db_stmt(db, sql_consent_read);
+    sqlite3_stmt *st;
     gw_err err = GW_OK;
     int rc;
 
+    st = step_by_member(db, sql_consent_read, member_id, &rc);
     if (st == NULL)
         return GW_EDB;
-    rc = sqlite3_bind_int64(st, 1, member_id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *rem = sqlite3_column_int(st, 0);
         *camp = sqlite3_column_int(st, 1);

@@ -16,21 +16,6 @@
 #include "db/db_msg.h"
 #include "common/banned.h"
 
-/* Copies a text column into out[size]; "" for NULL. Truncation cannot
- * happen for rows we wrote (enqueue checks the sizes); for others the
- * copy is cut at size - 1. */
-static void col_text(sqlite3_stmt *st, int col, char *out, size_t size)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
-
-    if (n >= size)
-        n = size - 1;
-    if (n)
-        memcpy(out, t, n);
-    out[n] = '\0';
-}
-
 /* Binds s cut to at most max bytes (never inside a UTF-8 sequence). */
 static int bind_text_max(sqlite3_stmt *st, int idx, const char *s, size_t max)
 {
@@ -95,9 +80,9 @@ gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
 static void read_outmsg(sqlite3_stmt *st, struct db_outmsg *m)
 {
     m->id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, m->phone, sizeof(m->phone));
-    col_text(st, 2, m->text, sizeof(m->text));
-    col_text(st, 3, m->kind, sizeof(m->kind));
+    db_col_text(st, 1, m->phone, sizeof(m->phone));
+    db_col_text(st, 2, m->text, sizeof(m->text));
+    db_col_text(st, 3, m->kind, sizeof(m->kind));
     m->attempts = sqlite3_column_int(st, 4);
 }
 
@@ -399,13 +384,13 @@ gw_err db_outbox_get(struct db *db, int64_t id, struct db_outbox_row *out)
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         read_outmsg(st, &out->msg);
-        col_text(st, 5, out->state, sizeof(out->state));
+        db_col_text(st, 5, out->state, sizeof(out->state));
         out->next_at = sqlite3_column_int64(st, 6);
         out->created_at = sqlite3_column_int64(st, 7);
         out->updated_at = sqlite3_column_int64(st, 8);
-        col_text(st, 9, out->provider, sizeof(out->provider));
-        col_text(st, 10, out->provider_msg_id, sizeof(out->provider_msg_id));
-        col_text(st, 11, out->last_error, sizeof(out->last_error));
+        db_col_text(st, 9, out->provider, sizeof(out->provider));
+        db_col_text(st, 10, out->provider_msg_id, sizeof(out->provider_msg_id));
+        db_col_text(st, 11, out->last_error, sizeof(out->last_error));
         err = GW_OK;
     } else if (rc != SQLITE_DONE) {
         err = db_error(db, rc, "outbox get");

@@ -41,14 +41,19 @@ static gw_err db_pin_changes(struct db *db, gw_err err)
     return err;
 }
 
-gw_err db_pin_set_by_code(struct db *db, const char *member_code,
-                          const char *hash, int64_t now)
+/* The upsert behind both setters; where picks the member as ?1. */
+#define PIN_UPSERT(where)                                                      \
+    "INSERT INTO pins (member_id, hash, fails, locked, updated_at)"            \
+    " SELECT id, ?2, 0, 0, ?3 FROM members WHERE " where                       \
+    " ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash,"             \
+    " fails = 0, locked = 0, updated_at = excluded.updated_at"
+
+/* Upserts hash for one member, reset to no wrong tries and unlocked.
+ * sql's ?1 names the member: by member_code when it is not NULL, else by
+ * member_id. GW_ENOTFOUND when no member matches. */
+static gw_err pin_store(struct db *db, const char *sql, const char *member_code,
+                        int64_t member_id, const char *hash, int64_t now)
 {
-    static const char sql[] =
-        "INSERT INTO pins (member_id, hash, fails, locked, updated_at)"
-        " SELECT id, ?2, 0, 0, ?3 FROM members WHERE code = ?1"
-        " ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash,"
-        " fails = 0, locked = 0, updated_at = excluded.updated_at";
     sqlite3_stmt *st;
 
     if (strlen(hash) >= DB_PIN_HASH_SIZE)
@@ -56,31 +61,29 @@ gw_err db_pin_set_by_code(struct db *db, const char *member_code,
     st = db_stmt(db, sql);
     if (st == NULL)
         return GW_EDB;
-    db_bind_text(st, 1, member_code);
+    if (member_code)
+        db_bind_text(st, 1, member_code);
+    else
+        sqlite3_bind_int64(st, 1, member_id);
     db_bind_text(st, 2, hash);
     sqlite3_bind_int64(st, 3, now);
     return db_pin_changes(db, db_exec_stmt(db, st, "pin set"));
 }
 
+gw_err db_pin_set_by_code(struct db *db, const char *member_code,
+                          const char *hash, int64_t now)
+{
+    static const char sql[] = PIN_UPSERT("code = ?1");
+
+    return pin_store(db, sql, member_code, 0, hash, now);
+}
+
 gw_err db_pin_set(struct db *db, int64_t member_id, const char *hash,
                   int64_t now)
 {
-    static const char sql[] =
-        "INSERT INTO pins (member_id, hash, fails, locked, updated_at)"
-        " SELECT id, ?2, 0, 0, ?3 FROM members WHERE id = ?1"
-        " ON CONFLICT (member_id) DO UPDATE SET hash = excluded.hash,"
-        " fails = 0, locked = 0, updated_at = excluded.updated_at";
-    sqlite3_stmt *st;
+    static const char sql[] = PIN_UPSERT("id = ?1");
 
-    if (strlen(hash) >= DB_PIN_HASH_SIZE)
-        return GW_ETOOBIG;
-    st = db_stmt(db, sql);
-    if (st == NULL)
-        return GW_EDB;
-    sqlite3_bind_int64(st, 1, member_id);
-    db_bind_text(st, 2, hash);
-    sqlite3_bind_int64(st, 3, now);
-    return db_pin_changes(db, db_exec_stmt(db, st, "pin set"));
+    return pin_store(db, sql, NULL, member_id, hash, now);
 }
 
 gw_err db_pin_unlock_by_code(struct db *db, const char *member_code,

@@ -103,31 +103,16 @@ static const char sql_statements[] =
              "  AND s.balance > 0))"
              " ORDER BY m.id";
 
-/* Copies a text column into out[size]; "" for NULL. Values longer than
- * the field were refused at import, so a cut cannot happen for our own
- * rows; a foreign row is cut rather than overflowing. */
-static void col_text(sqlite3_stmt *st, int col, char *out, size_t size)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
-
-    if (n >= size)
-        n = size - 1;
-    if (n)
-        memcpy(out, t, n);
-    out[n] = '\0';
-}
-
 static void read_row(sqlite3_stmt *st, struct db_remind_row *r)
 {
     memset(r, 0, sizeof(*r));
     r->member_id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, r->phone, sizeof(r->phone));
-    col_text(st, 2, r->leader, sizeof(r->leader));
-    col_text(st, 3, r->commune, sizeof(r->commune));
-    col_text(st, 4, r->officer, sizeof(r->officer));
-    col_text(st, 5, r->program, sizeof(r->program));
-    col_text(st, 6, r->date, sizeof(r->date));
+    db_col_text(st, 1, r->phone, sizeof(r->phone));
+    db_col_text(st, 2, r->leader, sizeof(r->leader));
+    db_col_text(st, 3, r->commune, sizeof(r->commune));
+    db_col_text(st, 4, r->officer, sizeof(r->officer));
+    db_col_text(st, 5, r->program, sizeof(r->program));
+    db_col_text(st, 6, r->date, sizeof(r->date));
     r->amount = sqlite3_column_int64(st, 7);
     r->amount2 = sqlite3_column_int64(st, 8);
     r->amount3 = sqlite3_column_int64(st, 9);
@@ -334,7 +319,7 @@ gw_err db_campaign_enqueue(struct db *db, const struct db_campaign_filter *f,
         char phone[DT_PHONE_SIZE];
         int64_t id;
 
-        col_text(st, 1, phone, sizeof(phone));
+        db_col_text(st, 1, phone, sizeof(phone));
         err = db_outbox_enqueue(db, phone, text, "CAMPAIGN",
                                 sqlite3_column_int64(st, 0), 0, at, &id);
         if (err)

@@ -40,18 +40,6 @@ static const char sql_groups[] =
     " LEFT JOIN sv ON sv.gid = g.id LEFT JOIN mm ON mm.gid = g.id"
     " ORDER BY c.code, g.code";
 
-static void col_text(sqlite3_stmt *st, int col, char *out, size_t size)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
-
-    if (n >= size)
-        n = size - 1;
-    if (n)
-        memcpy(out, t, n);
-    out[n] = '\0';
-}
-
 static void kpi_add(struct db_kpi *a, const struct db_kpi *b)
 {
     a->outstanding += b->outstanding;
@@ -69,9 +57,9 @@ static void read_group(sqlite3_stmt *st, struct db_kpi_row *g,
 {
     memset(g, 0, sizeof(*g));
     g->level = DB_KPI_GROUP;
-    col_text(st, 0, g->code, sizeof(g->code));
-    col_text(st, 1, g->name, sizeof(g->name));
-    col_text(st, 2, g->commune_code, sizeof(g->commune_code));
+    db_col_text(st, 0, g->code, sizeof(g->code));
+    db_col_text(st, 1, g->name, sizeof(g->name));
+    db_col_text(st, 2, g->commune_code, sizeof(g->commune_code));
     g->k.outstanding = sqlite3_column_int64(st, 4);
     g->k.overdue = sqlite3_column_int64(st, 5);
     g->k.interest_due = sqlite3_column_int64(st, 6);
@@ -84,7 +72,7 @@ static void read_group(sqlite3_stmt *st, struct db_kpi_row *g,
         memset(commune, 0, sizeof(*commune));
         commune->level = DB_KPI_COMMUNE;
         memcpy(commune->code, g->commune_code, sizeof(commune->code));
-        col_text(st, 3, commune->name, sizeof(commune->name));
+        db_col_text(st, 3, commune->name, sizeof(commune->name));
     }
 }
 

@@ -15,35 +15,6 @@
 #include "gateway/provider.h"
 #include "common/banned.h"
 
-static bool at_authenticate(const struct cfg_provider *cfg,
-                            const struct http_req *req)
-{
-    return provider_token_ok(cfg, req);
-}
-
-static gw_err at_parse_sms(const struct cfg_provider *cfg,
-                           const struct http_req *req, struct prov_sms *out)
-{
-    (void)cfg;
-    if (prov_field(req, "id", true, out->provider_id,
-                   sizeof(out->provider_id)) ||
-        out->provider_id[0] == '\0')
-        return GW_EINVAL;
-    if (prov_field(req, "from", true, out->from, sizeof(out->from)) ||
-        out->from[0] == '\0')
-        return GW_EINVAL;
-    if (prov_field(req, "to", false, out->to, sizeof(out->to)))
-        return GW_EINVAL;
-    return prov_text(req, "text", &out->text);
-}
-
-static void at_answer_sms(const struct prov_sms *sms, struct http_resp *resp)
-{
-    (void)sms;
-    resp->status = 200;
-    resp->content_type = "text/plain; charset=utf-8";
-}
-
 static const struct {
     const char *status;
     enum dlr_state state;
@@ -184,9 +155,9 @@ static enum send_result at_read_send(long http_status, const char *body,
 
 const struct provider_ops prov_africastalking_ops = {
     .name = "africastalking",
-    .authenticate = at_authenticate,
-    .parse_sms = at_parse_sms,
-    .answer_sms = at_answer_sms,
+    .authenticate = provider_token_ok,
+    .parse_sms = prov_parse_sms_basic,
+    .answer_sms = prov_answer_empty,
     .parse_dlr = at_parse_dlr,
     .build_send = at_build_send,
     .read_send = at_read_send,

@@ -93,17 +93,11 @@ static bool esms_authenticate(const struct cfg_provider *cfg,
 static gw_err esms_parse_sms(const struct cfg_provider *cfg,
                              const struct http_req *req, struct prov_sms *out)
 {
+    static const struct prov_sms_keys keys = {"smsid", "sender",
+                                              "serviceNumber", "content"};
+
     (void)cfg;
-    if (prov_field(req, "smsid", true, out->provider_id,
-                   sizeof(out->provider_id)) ||
-        out->provider_id[0] == '\0')
-        return GW_EINVAL;
-    if (prov_field(req, "sender", true, out->from, sizeof(out->from)) ||
-        out->from[0] == '\0')
-        return GW_EINVAL;
-    if (prov_field(req, "serviceNumber", false, out->to, sizeof(out->to)))
-        return GW_EINVAL;
-    return prov_text(req, "content", &out->text);
+    return prov_sms_fields(req, &keys, out);
 }
 
 static void xml_escaped(struct buf *b, const char *s)

@@ -22,38 +22,6 @@
  * rejected: the finals, plus the SMSC's own accept and reject. */
 #define KANNEL_DLR_MASK "27"
 
-static bool kannel_authenticate(const struct cfg_provider *cfg,
-                                const struct http_req *req)
-{
-    return provider_token_ok(cfg, req);
-}
-
-static gw_err kannel_parse_sms(const struct cfg_provider *cfg,
-                               const struct http_req *req, struct prov_sms *out)
-{
-    (void)cfg;
-    if (prov_field(req, "id", true, out->provider_id,
-                   sizeof(out->provider_id)) ||
-        out->provider_id[0] == '\0')
-        return GW_EINVAL;
-    if (prov_field(req, "from", true, out->from, sizeof(out->from)) ||
-        out->from[0] == '\0')
-        return GW_EINVAL;
-    if (prov_field(req, "to", false, out->to, sizeof(out->to)))
-        return GW_EINVAL;
-    return prov_text(req, "text", &out->text);
-}
-
-static void kannel_answer_sms(const struct prov_sms *sms,
-                              struct http_resp *resp)
-{
-    (void)sms;
-    /* An empty body: with max-messages = 0 smsbox sends nothing, and
-     * omit-empty = true covers a configuration that forgot it. */
-    resp->status = 200;
-    resp->content_type = "text/plain; charset=utf-8";
-}
-
 /* The value of %d: one dlr-mask bit (Kannel's gw/dlr.h). */
 static enum dlr_state kannel_dlr_state(const char *status)
 {
@@ -179,9 +147,11 @@ static enum send_result kannel_read_send(long http_status, const char *body,
 
 const struct provider_ops prov_kannel_ops = {
     .name = "kannel",
-    .authenticate = kannel_authenticate,
-    .parse_sms = kannel_parse_sms,
-    .answer_sms = kannel_answer_sms,
+    .authenticate = provider_token_ok,
+    .parse_sms = prov_parse_sms_basic,
+    /* An empty body: with max-messages = 0 smsbox sends nothing, and
+     * omit-empty = true covers a configuration that forgot it. */
+    .answer_sms = prov_answer_empty,
     .parse_dlr = kannel_parse_dlr,
     .build_send = kannel_build_send,
     .read_send = kannel_read_send,

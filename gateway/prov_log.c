@@ -26,13 +26,6 @@ static gw_err log_parse_sms(const struct cfg_provider *cfg,
     return GW_EINVAL;
 }
 
-static void log_answer_sms(const struct prov_sms *sms, struct http_resp *resp)
-{
-    (void)sms;
-    resp->status = 200;
-    resp->content_type = "text/plain; charset=utf-8";
-}
-
 static gw_err log_parse_dlr(const struct http_req *req, struct prov_dlr *out)
 {
     (void)req;
@@ -60,7 +53,7 @@ const struct provider_ops prov_log_ops = {
     .name = "log",
     .authenticate = log_authenticate,
     .parse_sms = log_parse_sms,
-    .answer_sms = log_answer_sms,
+    .answer_sms = prov_answer_empty,
     .parse_dlr = log_parse_dlr,
     .build_send = NULL,
     .read_send = log_read_send,

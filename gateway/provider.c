@@ -138,6 +138,37 @@ gw_err prov_text(const struct http_req *req, const char *key, struct buf *text)
     return GW_OK;
 }
 
+gw_err prov_sms_fields(const struct http_req *req,
+                       const struct prov_sms_keys *keys, struct prov_sms *out)
+{
+    if (prov_field(req, keys->id, true, out->provider_id,
+                   sizeof(out->provider_id)) ||
+        out->provider_id[0] == '\0')
+        return GW_EINVAL;
+    if (prov_field(req, keys->from, true, out->from, sizeof(out->from)) ||
+        out->from[0] == '\0')
+        return GW_EINVAL;
+    if (prov_field(req, keys->to, false, out->to, sizeof(out->to)))
+        return GW_EINVAL;
+    return prov_text(req, keys->text, &out->text);
+}
+
+gw_err prov_parse_sms_basic(const struct cfg_provider *cfg,
+                            const struct http_req *req, struct prov_sms *out)
+{
+    static const struct prov_sms_keys keys = {"id", "from", "to", "text"};
+
+    (void)cfg;
+    return prov_sms_fields(req, &keys, out);
+}
+
+void prov_answer_empty(const struct prov_sms *sms, struct http_resp *resp)
+{
+    (void)sms;
+    resp->status = 200;
+    resp->content_type = "text/plain; charset=utf-8";
+}
+
 gw_err prov_parse_id(const char *s, int64_t *out)
 {
     uint64_t v;

@@ -182,6 +182,31 @@ gw_err prov_field(const struct http_req *req, const char *key, bool required,
  * DT_SMS_IN_MAX bytes, not valid UTF-8, or beyond text's own max. */
 gw_err prov_text(const struct http_req *req, const char *key, struct buf *text);
 
+/* The parameter names under which a provider sends an inbound SMS. */
+struct prov_sms_keys {
+    const char *id;   /* the provider's message id (dedup key) */
+    const char *from; /* the sender */
+    const char *to;   /* our number; optional */
+    const char *text;
+};
+
+/* The body of a parse_sms for a provider that sends form or query
+ * parameters: id and from required and non-empty, to optional, text as
+ * prov_text(). Fills the caller's out (text buf_init()ed by the caller);
+ * GW_EINVAL on the first field that fails. */
+gw_err prov_sms_fields(const struct http_req *req,
+                       const struct prov_sms_keys *keys, struct prov_sms *out);
+
+/* A parse_sms for providers whose parameters are named id, from, to and
+ * text (Africa's Talking; Kannel's get-url as PROVIDERS.md sets it up):
+ * prov_sms_fields with those keys. cfg is unused. */
+gw_err prov_parse_sms_basic(const struct cfg_provider *cfg,
+                            const struct http_req *req, struct prov_sms *out);
+
+/* An answer_sms for providers that expect nothing back: 200 with an empty
+ * text/plain body. sms is unused. */
+void prov_answer_empty(const struct prov_sms *sms, struct http_resp *resp);
+
 /* Parses our outbox id: decimal digits, 1..INT64_MAX. */
 gw_err prov_parse_id(const char *s, int64_t *out);
 

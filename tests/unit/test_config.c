@@ -569,6 +569,27 @@ static void test_demo_loads(void **state)
     assert_true(strlen(cfg.pin_pepper) >= 16);
 }
 
+/* The container's default configuration, with its secret from the
+ * environment as `docker run -e` gives it. */
+static void test_docker_loads(void **state)
+{
+    struct dt_config cfg;
+    char err[1024];
+
+    (void)state;
+    assert_int_equal(setenv("DIEMTUA_PIN_PEPPER", "docker-test-pepper-0123", 1),
+                     0);
+    if (config_load("config/docker.conf", &cfg, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_string_equal(cfg.bind, "0.0.0.0");
+    assert_string_equal(cfg.db_path, "/var/lib/diemtua/diemtua.db");
+    assert_string_equal(cfg.pin_pepper, "docker-test-pepper-0123");
+    assert_int_equal(unsetenv("DIEMTUA_PIN_PEPPER"), 0);
+    assert_int_equal(config_load("config/docker.conf", &cfg, err, sizeof(err)),
+                     GW_EINVAL);
+    assert_non_null(strstr(err, "DIEMTUA_PIN_PEPPER"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -578,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_bytes),
         cmocka_unit_test(test_unreadable),
         cmocka_unit_test(test_example_loads),
+        cmocka_unit_test(test_docker_loads),
         cmocka_unit_test(test_example_providers),
         cmocka_unit_test(test_example_documents_every_key),
         cmocka_unit_test(test_demo_loads),
