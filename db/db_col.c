@@ -9,6 +9,8 @@ void db_col_text(sqlite3_stmt *st, int col, char *out, size_t size)
     const unsigned char *t = sqlite3_column_text(st, col);
     size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
 
+    if (size == 0) /* nowhere to write even the NUL (clang-tidy) */
+        return;
     if (n >= size)
         n = size - 1;
     if (n)

@@ -2,7 +2,8 @@
  *
  * Everything an SMS body goes through before the command grammar sees
  * it. Invariants: the validator and the decoder agree; folding gives
- * printable ASCII no longer than the input; keyword normalisation is
+ * printable ASCII no longer than the input; keyword normalisation keeps
+ * letters, digits, '.' ',' inside numbers and '-' before one, is
  * idempotent, never grows the text, and keyword_match agrees with it; the
  * GSM-7 counters agree with each other.
  */
@@ -73,7 +74,12 @@ static void check_keyword(const char *s, size_t len, bool valid)
         char c = norm.data[i];
 
         FUZZ_CHECK((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == ' ' || c == '.' || c == ',');
+                   c == ' ' || c == '.' || c == ',' || c == '-');
+        /* A kept minus sign stands before a digit ("-5" is refused later,
+         * not read as 5). */
+        if (c == '-')
+            FUZZ_CHECK(i + 1 < norm.len && norm.data[i + 1] >= '0' &&
+                       norm.data[i + 1] <= '9');
     }
     if (norm.len > 0)
         FUZZ_CHECK(norm.data[0] != ' ' && norm.data[norm.len - 1] != ' ');
