@@ -1,16 +1,27 @@
 /* db.c - SQLite connection, pragmas, migrations, transactions */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "db/db_fault.h"
 #include "db/db_internal.h"
 #include "common/banned.h"
 
-/* How long a writer waits for another writer before GW_EBUSY. */
+/* How long a writer waits for another writer before GW_EBUSY, unless the
+ * connection's owner sets its own (db_set_busy_timeout). */
 #define DB_BUSY_TIMEOUT_MS 5000
+
+/* db_fault_full(): process-wide, read by every connection's commit. */
+static atomic_bool db_fault_full_on;
+
+void db_fault_full(bool on)
+{
+    atomic_store(&db_fault_full_on, on);
+}
 
 gw_err db_error(struct db *db, int rc, const char *what)
 {
@@ -254,14 +265,31 @@ gw_err db_begin(struct db *db)
 
 gw_err db_commit(struct db *db)
 {
-    sqlite3_stmt *st = db_stmt(db, "COMMIT");
-    gw_err err = st ? db_exec_stmt(db, st, "commit") : GW_EDB;
+    sqlite3_stmt *st;
+    gw_err err;
+
+    if (atomic_load(&db_fault_full_on)) {
+        /* What SQLite does when the commit cannot write the WAL: the
+         * transaction's statements ran under the write lock, the commit
+         * fails with SQLITE_FULL and everything is rolled back. */
+        db_rollback(db);
+        return db_error(NULL, SQLITE_FULL, "commit (injected disk full)");
+    }
+    st = db_stmt(db, "COMMIT");
+    err = st ? db_exec_stmt(db, st, "commit") : GW_EDB;
 
     /* A failed COMMIT may leave the transaction open (SQLITE_BUSY): roll
      * it back so the connection is usable and nothing half-done stays. */
     if (err)
         db_rollback(db);
     return err;
+}
+
+gw_err db_set_busy_timeout(struct db *db, int ms)
+{
+    int rc = sqlite3_busy_timeout(db->conn, ms < 0 ? 0 : ms);
+
+    return rc == SQLITE_OK ? GW_OK : db_error(db, rc, "busy timeout");
 }
 
 void db_rollback(struct db *db)

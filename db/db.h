@@ -44,6 +44,10 @@ gw_err db_begin(struct db *db);
 gw_err db_commit(struct db *db);
 void db_rollback(struct db *db);
 bool db_in_transaction(struct db *db);
+/* How long db_begin() on this connection waits for another connection's
+ * write lock before GW_EBUSY (default 5000 ms). A connection that answers
+ * clients sets it below their patience: a quick 503 beats a hang. */
+gw_err db_set_busy_timeout(struct db *db, int ms);
 
 /* A cheap read that proves the database answers (for /healthz). */
 gw_err db_ping(struct db *db);

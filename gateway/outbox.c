@@ -54,6 +54,14 @@
 /* A stop gives up on writing results after this many failed commits
  * (the rows stay SENDING and are requeued at the next start). */
 #define OUTBOX_STOP_TRIES 5
+/* After a flush that did not commit (disk full, database locked) the
+ * sender writes nothing for a while: 100 ms, doubling to 3.2 s, back to
+ * none after a commit. Retrying at once would take the write lock again
+ * and again (tens of thousands of times a second on a full disk) and
+ * starve the writer, whose clients would then wait out its busy timeout
+ * instead of getting a quick 503. The results wait in memory. */
+#define OUTBOX_STORE_BACKOFF_MIN_US 100000
+#define OUTBOX_STORE_BACKOFF_MAX_US 3200000
 /* Vietnam is UTC+7 all year. */
 #define VN_UTC_OFFSET (7 * 3600)
 
@@ -104,9 +112,11 @@ struct outbox {
     struct result results[OUTBOX_RESULTS];
     size_t nresults;
     int64_t last_flush_us;
-    int64_t next_look_us; /* look for due rows then, notify or not */
-    unsigned flush_fails;
-    int64_t day; /* Vietnam day number of sent_today */
+    int64_t next_look_us;   /* look for due rows then, notify or not */
+    unsigned flush_fails;   /* failed flushes in a row */
+    unsigned stop_fails;    /* of those, since the stop began */
+    int64_t store_retry_us; /* no flush before then (store backoff) */
+    int64_t day;            /* Vietnam day number of sent_today */
     uint64_t sent_today;
     bool budget_warned;
     uint64_t rng;
@@ -327,6 +337,16 @@ static void plan_next_look(struct outbox *ob, int64_t now_us)
     ob->next_look_us = now_us + wait_us;
 }
 
+/* The wait after the fails-th failed flush in a row. */
+static int64_t store_backoff_us(unsigned fails)
+{
+    int64_t d = OUTBOX_STORE_BACKOFF_MIN_US;
+
+    while (fails-- > 1 && d < OUTBOX_STORE_BACKOFF_MAX_US)
+        d *= 2;
+    return d < OUTBOX_STORE_BACKOFF_MAX_US ? d : OUTBOX_STORE_BACKOFF_MAX_US;
+}
+
 static void flush(struct outbox *ob, size_t claim_n, int64_t now_us)
 {
     bool stopping = atomic_load(&ob->stopping);
@@ -336,14 +356,29 @@ static void flush(struct outbox *ob, size_t claim_n, int64_t now_us)
 
     ob->last_flush_us = now_us;
     if (err) {
-        /* Keep the results for the next round; the claim was rolled
-         * back with them. */
-        ob->flush_fails++;
-        log_error("outbox", "cannot record send results: %s (try %u)",
-                  gw_strerror(err), ob->flush_fails);
+        /* flush_tx rolled back: no lock is held while we wait. The
+         * results stay for the next flush, their rows stay SENDING (so
+         * no claim takes them again) and the claim is undone with them. */
+        int64_t delay = store_backoff_us(++ob->flush_fails);
+
+        if (stopping)
+            ob->stop_fails++;
+        ob->store_retry_us = mono_us() + delay;
+        (void)pthread_mutex_lock(&ob->mu);
+        ob->m.store_failures++;
+        (void)pthread_mutex_unlock(&ob->mu);
+        log_error("outbox",
+                  "cannot record send results: %s (try %u; %zu results "
+                  "kept, next try in %lld ms)",
+                  gw_strerror(err), ob->flush_fails, ob->nresults,
+                  (long long)(delay / 1000));
         return;
     }
+    if (ob->flush_fails)
+        log_info("outbox", "send results recorded again after %u failed tries",
+                 ob->flush_fails);
     ob->flush_fails = 0;
+    ob->store_retry_us = 0;
     for (i = 0; i < ob->nresults; i++)
         retried |= ob->results[i].res == SEND_RETRY;
     account_results(ob);
@@ -592,7 +627,8 @@ static size_t claim_wanted(struct outbox *ob, int64_t now_us)
 {
     size_t n = claim_room(ob);
 
-    if (n == 0)
+    /* In the store's backoff a notify stays pending for later. */
+    if (n == 0 || now_us < ob->store_retry_us)
         return 0;
     if (!atomic_exchange(&ob->notified, false) && now_us < ob->next_look_us)
         return 0;
@@ -601,6 +637,8 @@ static size_t claim_wanted(struct outbox *ob, int64_t now_us)
 
 static bool flush_due(const struct outbox *ob, int64_t now_us)
 {
+    if (now_us < ob->store_retry_us)
+        return false;
     if (ob->nresults == 0)
         return atomic_load(&ob->stopping) && ob->npending > 0;
     return ob->nresults >= OUTBOX_FLUSH_AT ||
@@ -612,12 +650,22 @@ static bool flush_due(const struct outbox *ob, int64_t now_us)
 /* Microseconds to sleep before the next round. */
 static int64_t wait_us(struct outbox *ob, int64_t now_us)
 {
-    int64_t t = OUTBOX_IDLE_US, r;
+    int64_t t = OUTBOX_IDLE_US, r, look = ob->next_look_us;
+    int64_t flush_at = ob->last_flush_us + OUTBOX_FLUSH_US;
 
+    /* Nothing is written before the store's backoff ends. */
+    if (flush_at < ob->store_retry_us)
+        flush_at = ob->store_retry_us;
+    if (look < ob->store_retry_us)
+        look = ob->store_retry_us;
     if (ob->nresults > 0) {
-        r = ob->last_flush_us + OUTBOX_FLUSH_US - now_us;
+        r = flush_at - now_us;
         t = r < t ? r : t;
     }
+    /* A notify that came during the backoff. */
+    if (ob->store_retry_us > now_us && atomic_load(&ob->notified) &&
+        ob->store_retry_us - now_us < t)
+        t = ob->store_retry_us - now_us;
     if (atomic_load(&ob->stopping))
         return t < 10000 ? t : 10000;
     if (ob->npending > 0 && ob->nresults + ob->inflight < OUTBOX_RESULTS &&
@@ -628,8 +676,8 @@ static int64_t wait_us(struct outbox *ob, int64_t now_us)
     }
     /* A claim blocked by the prefetch or the budget waits for a result,
      * not for the clock. */
-    if (ob->next_look_us - now_us < t && claim_room(ob) > 0)
-        t = ob->next_look_us - now_us;
+    if (look - now_us < t && claim_room(ob) > 0)
+        t = look - now_us;
     return t < 0 ? 0 : t;
 }
 
@@ -637,7 +685,7 @@ static bool done(struct outbox *ob)
 {
     if (!atomic_load(&ob->stopping))
         return false;
-    if (ob->flush_fails >= OUTBOX_STOP_TRIES) {
+    if (ob->stop_fails >= OUTBOX_STOP_TRIES) {
         log_error("outbox", "stopping with results unrecorded: the rows "
                             "are requeued at the next start");
         return true;

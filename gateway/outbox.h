@@ -57,6 +57,9 @@ struct outbox_metrics {
     uint64_t sent_today;     /* counted against daily_sms_budget */
     uint32_t budget_reached; /* 1 while sending is paused for the day */
     uint32_t in_flight;
+    /* Flushes of results and claims the store refused (disk full,
+     * database locked); each is followed by a backoff. */
+    uint64_t store_failures;
     /* Send latency (start to answer) of the attempts that got one:
      * latency_le[i] counts those <= outbox_latency_bounds[i]
      * (cumulative, as Prometheus wants). */

@@ -27,6 +27,9 @@ void outbox_metrics_render(const struct outbox_metrics *m, struct buf *out)
         {"duplicates_possible_total", "counter",
          "Messages the phone may have received twice.",
          offsetof(struct outbox_metrics, duplicates_possible)},
+        {"store_failures_total", "counter",
+         "Times the results could not be recorded (the sender backs off).",
+         offsetof(struct outbox_metrics, store_failures)},
         {"sent_today", "gauge", "Messages counted against today's SMS budget.",
          offsetof(struct outbox_metrics, sent_today)},
     };

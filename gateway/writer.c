@@ -10,6 +10,17 @@
 #include "gateway/writer.h"
 #include "common/banned.h"
 
+/* The writer's wait for another connection's write lock (the sender's
+ * flush, a reminder pass, a CLI import) before its batch fails with
+ * GW_EBUSY, i.e. 503. Shorter than the store's default 5 s on purpose: the
+ * aggregator waits for our answer (5 s in tests/fault, 10-30 s at real
+ * aggregators, less for a USSD hop) and the jobs queued behind a waiting
+ * BEGIN wait as long again, so a hang past its patience would only turn
+ * into a retry anyway, later and with a connection held. A 503 after 1 s
+ * says the same sooner. The gateway's own lock holders keep their
+ * transactions to milliseconds, far below it. */
+#define WRITER_BUSY_TIMEOUT_MS 1000
+
 struct writer {
     pthread_t thread;
     pthread_mutex_t lock;
@@ -201,6 +212,8 @@ gw_err writer_start(const char *db_path, void (*notify)(void *cls), void *cls,
     pthread_cond_init(&w->cond, NULL);
     pthread_cond_init(&w->prep_cond, NULL);
     err = db_open(db_path, &w->db);
+    if (err == GW_OK)
+        err = db_set_busy_timeout(w->db, WRITER_BUSY_TIMEOUT_MS);
     if (err == GW_OK)
         err = db_open(db_path, &w->prep_db);
     if (err) {
