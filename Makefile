@@ -38,8 +38,8 @@ OPT = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
       -fno-omit-frame-pointer
 LDOPT = -fsanitize=address,undefined
 else
-OPT = -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
-      -fstack-clash-protection -fPIE
+OPT = -O2 -g -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
+      -fstack-clash-protection -fcf-protection -fPIE
 LDOPT = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 endif
 CFLAGS ?=
