@@ -62,6 +62,7 @@
  * instead of getting a quick 503. The results wait in memory. */
 #define OUTBOX_STORE_BACKOFF_MIN_US 100000
 #define OUTBOX_STORE_BACKOFF_MAX_US 3200000
+#define OUTBOX_STOP_BACKOFF_US 500000
 /* Vietnam is UTC+7 all year. */
 #define VN_UTC_OFFSET (7 * 3600)
 
@@ -361,8 +362,12 @@ static void flush(struct outbox *ob, size_t claim_n, int64_t now_us)
          * no claim takes them again) and the claim is undone with them. */
         int64_t delay = store_backoff_us(++ob->flush_fails);
 
-        if (stopping)
+        /* A stop waits for a few quick tries only (OUTBOX_STOP_TRIES). */
+        if (stopping) {
             ob->stop_fails++;
+            if (delay > OUTBOX_STOP_BACKOFF_US)
+                delay = OUTBOX_STOP_BACKOFF_US;
+        }
         ob->store_retry_us = mono_us() + delay;
         (void)pthread_mutex_lock(&ob->mu);
         ob->m.store_failures++;
