@@ -16,6 +16,9 @@
  * in the environment each request is a USSD hop instead, Africa's
  * Talking's form POST to /v1/africastalking/ussd: even requests open a
  * session (text ""), odd ones choose item 1 in the previous session.
+ * With LOADGEN_MSGS=FILE, message i is line i of FILE (modulo its length),
+ * "PHONE TEXT" with TEXT already URL-encoded (e.g. GTK+5+20000+1234):
+ * the fault test's leaders' money commands.
  * Bench and fault
  * test code: not part of the product.
  */
@@ -58,7 +61,8 @@ int main(int argc, char **argv)
     long n, conc, next = 0, sent = 0, ok = 0, non2 = 0, noans = 0, unacked;
     long nphones = 0, i, *retry_q, rq_head = 0, rq_tail = 0;
     double *retry_at, *lat, deadline, t0, rate;
-    char (*phones)[64] = NULL, line[64], url[1024];
+    char(*phones)[64] = NULL, (*texts)[128] = NULL, line[256], url[1024];
+    const char *msgs = getenv("LOADGEN_MSGS");
     unsigned char *acked;
     int retry, running = 0, ussd = getenv("LOADGEN_USSD") != NULL;
     char form[512];
@@ -84,12 +88,26 @@ int main(int argc, char **argv)
     out = fopen(argv[9], "w");
     if (f == NULL || out == NULL || n < 1 || conc < 1)
         return 2;
+    if (msgs != NULL) {
+        (void)fclose(f);
+        f = fopen(msgs, "r");
+        if (f == NULL)
+            return 2;
+    }
     while (fgets(line, sizeof(line), f)) {
+        char *sp;
+
         phones = realloc(phones, (size_t)(nphones + 1) * sizeof(*phones));
-        if (phones == NULL)
+        texts = realloc(texts, (size_t)(nphones + 1) * sizeof(*texts));
+        if (phones == NULL || texts == NULL)
             return 1;
         line[strcspn(line, "\n")] = '\0';
-        (void)snprintf(phones[nphones++], sizeof(phones[0]), "%s", line);
+        sp = strchr(line, ' ');
+        (void)snprintf(texts[nphones], sizeof(texts[0]), "%s",
+                       msgs != NULL && sp != NULL ? sp + 1 : "SD");
+        if (sp != NULL && msgs != NULL)
+            *sp = '\0';
+        (void)snprintf(phones[nphones++], sizeof(phones[0]), "%.63s", line);
     }
     (void)fclose(f);
     acked = calloc((size_t)n, 1);
@@ -122,9 +140,11 @@ int main(int argc, char **argv)
             }
             (void)snprintf(url, sizeof(url),
                            "%s/v1/kannel/sms?token=%s&id=%s-%ld&from=%%2B%s"
-                           "&to=8085&text=SD",
+                           "&to=8085&text=%s",
                            base, token, prefix, k,
-                           phones[k % nphones] + (phones[k % nphones][0] == '+'));
+                           phones[k % nphones] +
+                               (phones[k % nphones][0] == '+'),
+                           texts[k % nphones]);
             e = curl_easy_init();
             x = malloc(sizeof(*x));
             if (!e || !x)
