@@ -525,6 +525,57 @@ gw_err db_collection_post(struct db *db, const struct db_actor *who,
     return move_run(db, &mv, who, receipt_code, out);
 }
 
+gw_err db_collection_flag_voided_booked(struct db *db,
+                                        const struct db_actor *who,
+                                        const char *receipt_code,
+                                        struct db_collection *out)
+{
+    /* One statement checks VOIDED, booked and not yet flagged, and
+     * writes: a re-import cannot flag (and so alert) twice. */
+    static const char sql[] =
+        "INSERT INTO audit (at, actor, phone, action, object, before, after)"
+        " SELECT ?1, ?2, ?3, '" DB_AUDIT_POST_VOIDED "', c.receipt_code,"
+        " c.state, 'booked by the bank' FROM collections c"
+        " WHERE c.receipt_code = ?4 AND c.state = 'VOIDED'"
+        " AND EXISTS (SELECT 1 FROM postings p"
+        "  WHERE p.receipt_code = c.receipt_code)"
+        " AND NOT EXISTS (SELECT 1 FROM audit a"
+        "  WHERE a.action = '" DB_AUDIT_POST_VOIDED "'"
+        "  AND a.object = c.receipt_code)";
+    static const char flagged_sql[] =
+        "SELECT 1 FROM audit WHERE action = '" DB_AUDIT_POST_VOIDED "'"
+        " AND object = ?1";
+    sqlite3_stmt *st;
+    gw_err err;
+    int rc;
+
+    err = db_collection_get(db, receipt_code, out);
+    if (err)
+        return err;
+    st = db_stmt(db, sql);
+    if (st == NULL)
+        return GW_EDB;
+    sqlite3_bind_int64(st, 1, who->now);
+    db_bind_text(st, 2, who->code ? who->code : "unknown");
+    db_bind_text(st, 3, who->phone);
+    db_bind_text(st, 4, receipt_code);
+    err = db_exec_stmt(db, st, "flag voided booked");
+    if (err)
+        return err;
+    if (sqlite3_changes(db->conn) > 0)
+        return GW_OK;
+    /* Nothing written: say why, for the caller's log only. */
+    st = db_stmt(db, flagged_sql);
+    if (st == NULL)
+        return GW_EDB;
+    db_bind_text(st, 1, receipt_code);
+    rc = sqlite3_step(st);
+    db_stmt_done(st);
+    if (rc == SQLITE_ROW)
+        return GW_EEXIST;
+    return rc == SQLITE_DONE ? GW_EDENIED : db_error(db, rc, "flag lookup");
+}
+
 gw_err db_collection_unpost(struct db *db, const struct db_actor *who,
                             const char *receipt_code, struct db_collection *out)
 {

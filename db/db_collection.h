@@ -158,6 +158,24 @@ gw_err db_collection_void(struct db *db, const struct db_actor *who,
 gw_err db_collection_post(struct db *db, const struct db_actor *who,
                           const char *receipt_code, struct db_collection *out);
 
+/* The audit action that marks a VOIDED receipt the bank booked. */
+#define DB_AUDIT_POST_VOIDED "post.voided"
+
+/* The bank booked a receipt its leader VOIDED: the anomaly the receipt
+ * control exists for (voided though the cash reached the bank, or a code
+ * reused). Appends, once per receipt, the audit row DB_AUDIT_POST_VOIDED
+ * (before "VOIDED", after "booked by the bank"); that row is also the
+ * marker that the alerts went out, so the caller must queue them in the
+ * same transaction. The guard is in the INSERT itself.
+ * GW_OK: written now; out holds the row (the caller alerts).
+ * GW_EEXIST: flagged before, by an earlier import; nothing written.
+ * GW_EDENIED: not VOIDED, or no postings row; nothing written.
+ * GW_ENOTFOUND: no such code. */
+gw_err db_collection_flag_voided_booked(struct db *db,
+                                        const struct db_actor *who,
+                                        const char *receipt_code,
+                                        struct db_collection *out);
+
 /* The session closed without a booking: RECORDED or CONFIRMED ->
  * UNPOSTED. GW_EDENIED when the state has moved on. */
 gw_err db_collection_unpost(struct db *db, const struct db_actor *who,
@@ -183,6 +201,13 @@ gw_err db_collection_latest(struct db *db, int64_t member_id, unsigned states,
  * when none). */
 gw_err db_collection_booked_codes(struct db *db, char (**codes)[DT_CODE_SIZE],
                                   size_t *n);
+
+/* Receipt codes the bank has booked whose collection is VOIDED and not
+ * yet flagged (db_collection_flag_voided_booked), oldest first, in a
+ * malloc'ed array the caller frees (NULL when none). */
+gw_err db_collection_voided_booked_codes(struct db *db,
+                                         char (**codes)[DT_CODE_SIZE],
+                                         size_t *n);
 
 /* The receipt codes of a commune's session still RECORDED or CONFIRMED
  * (what close-session turns UNPOSTED), into a malloc'ed array the caller

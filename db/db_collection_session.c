@@ -99,6 +99,27 @@ gw_err db_collection_booked_codes(struct db *db, char (**codes)[DT_CODE_SIZE],
     return codes_collect(db, st, codes, n);
 }
 
+gw_err db_collection_voided_booked_codes(struct db *db,
+                                         char (**codes)[DT_CODE_SIZE],
+                                         size_t *n)
+{
+    /* audit has no index on object: the NOT EXISTS scans it, but only for
+     * the rare VOIDED receipts the bank booked. */
+    static const char sql[] =
+        "SELECT c.receipt_code FROM collections c"
+        " JOIN postings p ON p.receipt_code = c.receipt_code"
+        " WHERE c.state = 'VOIDED' AND NOT EXISTS (SELECT 1 FROM audit a"
+        "  WHERE a.action = '" DB_AUDIT_POST_VOIDED "'"
+        "  AND a.object = c.receipt_code) ORDER BY c.id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+
+    *codes = NULL;
+    *n = 0;
+    if (st == NULL)
+        return GW_EDB;
+    return codes_collect(db, st, codes, n);
+}
+
 static const char commune_exists_sql[] =
     "SELECT 1 FROM communes WHERE code = ?1";
 static const char group_exists_sql[] = "SELECT 1 FROM groups WHERE code = ?1";

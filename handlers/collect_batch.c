@@ -78,7 +78,7 @@ static gw_err post_one(struct db *db, const struct templates *tpl,
     if (!err)
         err = db_collection_post(db, &bank, code, &c);
     if (err == GW_EEXIST || err == GW_EDENIED)
-        return GW_OK; /* moved on meanwhile; audited */
+        return GW_OK; /* moved on meanwhile; audited (VOIDED: voided_one) */
     if (err)
         return err;
     *moved = true;
@@ -102,6 +102,60 @@ static gw_err post_one(struct db *db, const struct templates *tpl,
     return err;
 }
 
+/* The bank booked a receipt its leader voided. The officer must hear:
+ * either the leader voided a receipt she was paid for and handed the cash
+ * in anyway, or a receipt code was reused or forged. The member hears
+ * too: her last word on this receipt was VOID_NOTICE ("voided"), which
+ * the bank now contradicts; she alone knows whether she paid, so she is
+ * the officer's first witness, and a leader who pockets a void should
+ * not be the only one told. The flag (an audit row) is written in this
+ * transaction with the outbox rows, so a re-import sends nothing. */
+static gw_err voided_one(struct db *db, const struct templates *tpl,
+                         const char *code, int64_t now, bool *alerted)
+{
+    struct db_actor bank = {0, "bank", NULL, now};
+    struct db_collection c;
+    struct db_posting p;
+    struct dt_date on;
+    gw_err err;
+
+    *alerted = false;
+    err = db_posting_get(db, code, &p);
+    if (!err)
+        err = db_collection_flag_voided_booked(db, &bank, code, &c);
+    if (err == GW_EEXIST || err == GW_EDENIED || err == GW_ENOTFOUND)
+        return GW_OK; /* flagged before, or moved on meanwhile */
+    if (err)
+        return err;
+    *alerted = true;
+    log_warn("collect", "voided receipt %s booked by the bank", code);
+    if (date_parse_iso(strv_from_cstr(p.posted_on), &on) != GW_OK)
+        on = date_local((time_t)now, NULL);
+    {
+        const struct tpl_arg a[] = {
+            TPL_STR("code", c.receipt_code),
+            TPL_INT("amount", p.interest + p.savings + p.principal),
+            TPL_DATE("date", on),
+            TPL_STR("officer", c.officer_phone),
+            TPL_STR("leader", c.leader_name),
+            TPL_INT("seq", c.member_seq),
+            TPL_STR("name", c.member_name),
+            TPL_STR("group", c.group_name),
+        };
+
+        err = batch_send(db, tpl, c.officer_phone, 0, "ALERT",
+                         MSG_VOIDED_BOOKED_OFFICER, a, ARRAY_SIZE(a), now);
+        if (!err)
+            err = batch_send(db, tpl, c.member_phone, c.member_id, "ALERT",
+                             MSG_VOIDED_BOOKED_MEMBER, a, ARRAY_SIZE(a), now);
+    }
+    return err;
+}
+
+/* Each run sees every booked receipt again (the postings table keeps
+ * them), so each alert is guarded by the state or flag it changes:
+ * POSTED leaves booked_codes, with its mismatch alert; a flagged VOIDED
+ * one leaves voided_booked_codes. */
 gw_err collect_apply_postings(struct db *db, const struct templates *tpl,
                               int64_t now, size_t *posted)
 {
@@ -115,6 +169,13 @@ gw_err collect_apply_postings(struct db *db, const struct templates *tpl,
         err = post_one(db, tpl, codes[i], now, &moved);
         count += moved;
     }
+    free(codes);
+    codes = NULL;
+    n = 0;
+    if (!err)
+        err = db_collection_voided_booked_codes(db, &codes, &n);
+    for (i = 0; !err && i < n; i++)
+        err = voided_one(db, tpl, codes[i], now, &moved);
     free(codes);
     if (posted)
         *posted = err ? 0 : count;

@@ -352,6 +352,67 @@ static void test_post_unpost(void **state)
     assert_int_equal(audit_n(db, "unpost"), 2);
 }
 
+/* A VOIDED receipt the bank booked is flagged once, whatever the
+ * imports do after; nothing else is flagged. */
+static void test_voided_booked(void **state)
+{
+    static const struct {
+        const char *code;
+        gw_err want;
+        const char *state; /* the state out holds; NULL: not read */
+    } rows[] = {
+        {"VOID44", GW_OK, "VOIDED"},        /* voided, booked */
+        {"VOID44", GW_EEXIST, "VOIDED"},    /* the same, again */
+        {"VOID33", GW_EDENIED, "VOIDED"},   /* voided, not booked */
+        {"POST22", GW_EDENIED, "RECORDED"}, /* booked, not voided */
+        {"NONE22", GW_ENOTFOUND, NULL},     /* no such receipt */
+        {"", GW_ENOTFOUND, NULL},           /* empty code */
+    };
+    struct db *db = *state;
+    struct db_actor bank = actor(0, "bank", NULL);
+    struct db_actor l1 = actor(L1, "L1", FIX_L1_PHONE);
+    struct db_posting v = {"VOID44", SESSION, 0, 10000, 0};
+    struct db_posting p = {"POST22", SESSION, 275000, 0, 0};
+    struct db_collection c;
+    char(*codes)[DT_CODE_SIZE] = NULL;
+    size_t n = 9, i;
+
+    record_ok(db, L1, 2, "POST22", 275000, 0, 0);
+    record_ok(db, L1, 3, "VOID33", 1000, 0, 0);
+    record_ok(db, L1, 4, "VOID44", 0, 10000, 0);
+    assert_int_equal(db_collection_void(db, &l1, "VOID33", &c), GW_OK);
+    assert_int_equal(db_collection_void(db, &l1, "VOID44", &c), GW_OK);
+    assert_int_equal(db_collection_voided_booked_codes(db, &codes, &n), GW_OK);
+    assert_int_equal(n, 0);
+    assert_null(codes);
+    assert_int_equal(db_posting_upsert(db, &v, NOW), GW_OK);
+    assert_int_equal(db_posting_upsert(db, &p, NOW), GW_OK);
+    assert_int_equal(db_collection_voided_booked_codes(db, &codes, &n), GW_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(codes[0], "VOID44");
+    free(codes);
+    for (i = 0; i < ARRAY_SIZE(rows); i++) {
+        gw_err got =
+            db_collection_flag_voided_booked(db, &bank, rows[i].code, &c);
+
+        if (got != rows[i].want)
+            fail_msg("row %zu (%s): %d, want %d", i, rows[i].code, (int)got,
+                     (int)rows[i].want);
+        if (rows[i].state)
+            assert_string_equal(c.state, rows[i].state);
+    }
+    /* Flagged: off the list, one audit row, the state untouched; a
+     * re-import (the upsert again) changes nothing. */
+    assert_int_equal(db_posting_upsert(db, &v, NOW), GW_OK);
+    assert_int_equal(db_collection_voided_booked_codes(db, &codes, &n), GW_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(db_collection_flag_voided_booked(db, &bank, "VOID44", &c),
+                     GW_EEXIST);
+    assert_int_equal(audit_n(db, DB_AUDIT_POST_VOIDED), 1);
+    assert_int_equal(db_collection_get(db, "VOID44", &c), GW_OK);
+    assert_string_equal(c.state, "VOIDED");
+}
+
 static void test_session(void **state)
 {
     struct db *db = *state;
@@ -572,6 +633,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_void, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leader_moved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_post_unpost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_voided_booked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_store, setup, teardown),

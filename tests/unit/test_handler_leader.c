@@ -488,6 +488,105 @@ static void test_after_session(void **state)
     }
 }
 
+/* What one apply run queued: messages by kind and to the officer. */
+struct run_msgs {
+    int posted, alert, officer, member;
+};
+
+/* Imports the posting (again: an upsert, as a re-import is), applies the
+ * postings, commits, and claims what the run queued. */
+static struct run_msgs import_apply(struct env *e, const struct db_posting *p,
+                                    const char *member_phone)
+{
+    struct run_msgs got = {0, 0, 0, 0};
+    struct db_outmsg m[8];
+    size_t i, k, n;
+
+    assert_int_equal(db_begin(e->db), GW_OK);
+    assert_int_equal(db_posting_upsert(e->db, p, e->now), GW_OK);
+    assert_int_equal(collect_apply_postings(e->db, &e->tpl, e->now, &n), GW_OK);
+    assert_int_equal(db_commit(e->db), GW_OK);
+    assert_int_equal(db_outbox_claim(e->db, e->now, m, ARRAY_SIZE(m), &k),
+                     GW_OK);
+    for (i = 0; i < k; i++) {
+        assert_true(strlen(m[i].text) <= DT_SMS_MAX);
+        assert_contains(m[i].text, p->receipt_code);
+        got.posted += strcmp(m[i].kind, "POSTED") == 0;
+        got.alert += strcmp(m[i].kind, "ALERT") == 0;
+        got.officer += strcmp(m[i].phone, FIX_OFFICER) == 0;
+        got.member += strcmp(m[i].phone, member_phone) == 0;
+    }
+    return got;
+}
+
+/* The bank's bookings against the receipt control: each anomaly alerts
+ * once, however often the same postings are imported. */
+static void test_booked_anomalies(void **state)
+{
+    static const struct {
+        const char *name;
+        bool void_first;
+        int64_t booked;      /* savings the bank booked; recorded 100000 */
+        const char *state;   /* after the imports */
+        struct run_msgs one; /* the first run */
+    } rows[] = {
+        {"booked as recorded", false, 100000, "POSTED", {1, 0, 0, 1}},
+        {"booked with other amounts", false, 60000, "POSTED", {1, 2, 1, 2}},
+        {"voided then booked", true, 100000, "VOIDED", {0, 2, 1, 1}},
+        {"voided, booked with other amounts",
+         true,
+         60000,
+         "VOIDED",
+         {0, 2, 1, 1}},
+    };
+    struct env *e = *state;
+    size_t i, run;
+
+    for (i = 0; i < ARRAY_SIZE(rows); i++) {
+        struct db_collection c;
+        struct db_posting p;
+        struct run_msgs got;
+        struct reply *r;
+        char code[8], text[40];
+        int64_t flags = audit_n(e, DB_AUDIT_POST_VOIDED);
+
+        /* Savings: no cap, so every row may record the same amount. */
+        r = sms(e, FIX_L1_PHONE, "THU 3 0 100000 1234");
+        code_of(r, code);
+        if (rows[i].void_first) {
+            (void)snprintf(text, sizeof(text), "HUYTHU %s 1234", code);
+            r = sms(e, FIX_L1_PHONE, text);
+            assert_contains(msg_to(r, FIX_M3_PHONE), "huy");
+        }
+        memset(&p, 0, sizeof(p));
+        (void)snprintf(p.receipt_code, sizeof(p.receipt_code), "%s", code);
+        (void)snprintf(p.posted_on, sizeof(p.posted_on), "2026-05-17");
+        p.savings = rows[i].booked;
+        for (run = 0; run < 3; run++) {
+            got = import_apply(e, &p, FIX_M3_PHONE);
+            if (run == 0) {
+                if (got.posted != rows[i].one.posted ||
+                    got.alert != rows[i].one.alert ||
+                    got.officer != rows[i].one.officer ||
+                    got.member != rows[i].one.member)
+                    fail_msg("%s: posted %d alert %d officer %d member %d",
+                             rows[i].name, got.posted, got.alert, got.officer,
+                             got.member);
+            } else if (got.posted + got.alert != 0) {
+                fail_msg("%s: re-import %zu sent %d", rows[i].name, run,
+                         got.posted + got.alert);
+            }
+            /* The third import brings yet other amounts: still no alert. */
+            if (run == 1)
+                p.savings = 90000;
+        }
+        assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
+        assert_string_equal(c.state, rows[i].state);
+        assert_int_equal(audit_n(e, DB_AUDIT_POST_VOIDED),
+                         flags + (rows[i].void_first ? 1 : 0));
+    }
+}
+
 static void test_cheats(void **state)
 {
     struct env *e = *state;
@@ -537,6 +636,8 @@ static void test_templates_fit(void **state)
         MSG_PIN_NOT_SET,
         MSG_POSTED_MISMATCH,
         MSG_MISMATCH_OFFICER,
+        MSG_VOIDED_BOOKED_OFFICER,
+        MSG_VOIDED_BOOKED_MEMBER,
         MSG_RECEIPT,
         MSG_THU_OK,
         MSG_VOID_NOTICE,
@@ -563,6 +664,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_session_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_after_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_booked_anomalies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cheats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_templates_fit, setup, teardown),
     };
