@@ -584,3 +584,19 @@ gw_err db_collection_unpost(struct db *db, const struct db_actor *who,
 
     return move_run(db, &mv, who, receipt_code, out);
 }
+
+gw_err db_collection_link_inbound(struct db *db, int64_t id, int64_t inbound_id)
+{
+    sqlite3_stmt *st = db_stmt(db, "UPDATE collections SET inbound_id = ?2"
+                                   " WHERE id = ?1 AND inbound_id IS NULL");
+    gw_err err;
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)sqlite3_bind_int64(st, 2, inbound_id);
+    err = db_exec_stmt(db, st, "link collection to inbound");
+    if (err == GW_OK && sqlite3_changes(db->conn) == 0)
+        err = GW_ENOTFOUND;
+    return err;
+}

@@ -119,6 +119,11 @@ gw_err db_collection_record(struct db *db, const struct db_collect_req *r,
                             enum db_collect_why *why, int64_t *allowed,
                             struct db_collection *out);
 
+/* Records which inbound message (inbound.id) caused collection id; only a
+ * collection not linked yet is changed. GW_ENOTFOUND when none matches. */
+gw_err db_collection_link_inbound(struct db *db, int64_t id,
+                                  int64_t inbound_id);
+
 /* Who acts on an existing receipt. */
 struct db_actor {
     int64_t member_id; /* 0 for officer, bank, system */

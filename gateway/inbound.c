@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "db/db_collection.h"
 #include "db/db_inbound.h"
 #include "db/db_member.h"
 #include "db/db_msg.h"
@@ -218,6 +219,11 @@ static gw_err run_sms(struct db *db, struct writer_job *wj, size_t *queued)
                             job->phone, stored, job->now, &inbound_id);
     if (err)
         return err;
+    if (reply.collection_id) {
+        err = db_collection_link_inbound(db, reply.collection_id, inbound_id);
+        if (err)
+            return err;
+    }
     return queue_replies(db, &reply, inbound_id, job->now, queued);
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/log.h"
 #include "common/xalloc.h"
+#include "db/db_collection.h"
 #include "db/db_msg.h"
 #include "db/db_ussd.h"
 #include "gateway/ussd_front.h"
@@ -163,6 +164,9 @@ static gw_err run_final(struct db *db, struct writer_job *wj, size_t *queued)
         err = db_inbound_insert(db, job->hop.provider, job->step.key, "ussd",
                                 job->hop.phone, job->step.stored, job->hop.now,
                                 &inbound_id);
+    if (err == GW_OK && job->reply.collection_id)
+        err = db_collection_link_inbound(db, job->reply.collection_id,
+                                         inbound_id);
     if (err == GW_OK)
         err = queue_messages(db, &job->reply, inbound_id, job->hop.now, queued);
     return err;

@@ -299,6 +299,7 @@ static gw_err thu_record(const struct handler_call *call,
                       COLLECT_CODE_TRIES);
         return err == GW_EEXIST ? GW_EINTERNAL : err;
     }
+    call->out->collection_id = c.id;
     return thu_recorded(call, &c);
 }
 

@@ -58,6 +58,10 @@ struct reply {
     size_t nmsgs;
     /* The inbound text as it may be stored: any PIN replaced by "****". */
     char stored_text[DT_SMS_IN_MAX + 1];
+    /* The collection this message recorded, 0 when none: the gateway links
+     * it to the message's inbound row once that row exists, so every money
+     * effect traces to the message that caused it. */
+    int64_t collection_id;
 };
 
 /* Adds a message to out; GW_ETOOBIG when it is full or text exceeds one

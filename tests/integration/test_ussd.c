@@ -279,6 +279,11 @@ static void test_collection_by_menus(void **state)
                                " channel = 'ussd' AND interest = 275000"
                                " AND savings = 20000"),
                      1);
+    /* the money effect traces to the hop that caused it */
+    assert_int_equal(count(fx, "SELECT count(*) FROM collections c JOIN"
+                               " inbound i ON i.id = c.inbound_id WHERE"
+                               " i.channel = 'ussd' AND c.interest = 275000"),
+                     1);
     assert_int_equal(count(fx, "SELECT count(*) FROM outbox o JOIN members m"
                                " ON m.id = o.member_id WHERE m.code = 'TV01'"
                                " AND o.kind = 'RECEIPT'"),

@@ -13,6 +13,7 @@
 
 #include "common/util.h"
 #include "db/db_collection.h"
+#include "db/db_msg.h"
 #include "db/db_pin.h"
 #include "tests/unit/collect_fixture.h"
 
@@ -108,6 +109,29 @@ static void test_record(void **state)
     record_ok(db, L1, 4, "GTK234", 0, 50000, 0);
     /* The leader records her own. */
     record_ok(db, L1, 1, "SELF22", 50000, 0, 0);
+}
+
+/* A collection is linked once to the inbound message that caused it. */
+static void test_link_inbound(void **state)
+{
+    struct db *db = *state;
+    struct db_collect_req r = req(L1, 2, "K7Q2M9", 275000, 20000, 0);
+    enum db_collect_why why;
+    struct db_collection c;
+    int64_t in1 = 0, in2 = 0;
+
+    assert_int_equal(db_collection_record(db, &r, &why, NULL, &c), GW_OK);
+    assert_int_equal(db_inbound_insert(db, "kannel", "m-1", "sms", FIX_L1_PHONE,
+                                       "THU 2 ****", 1, &in1),
+                     GW_OK);
+    assert_int_equal(db_inbound_insert(db, "kannel", "m-2", "sms", FIX_L1_PHONE,
+                                       "THU 2 ****", 2, &in2),
+                     GW_OK);
+    assert_int_equal(db_collection_link_inbound(db, c.id, in1), GW_OK);
+    /* Linked already: a second link changes nothing. */
+    assert_int_equal(db_collection_link_inbound(db, c.id, in2), GW_ENOTFOUND);
+    assert_int_equal(db_collection_link_inbound(db, c.id + 1000, in2),
+                     GW_ENOTFOUND);
 }
 
 static void test_record_refusals(void **state)
@@ -628,6 +652,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_link_inbound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_void, setup, teardown),
