@@ -132,6 +132,10 @@ mdistinct=$(dt_sql "$db" "SELECT count(DISTINCT provider_id) FROM inbound WHERE 
 # A recorded command queues two messages: the leader's confirmation and
 # the member's receipt; a refusal (wrong PIN, over the due) queues one.
 mnot_two=$(dt_sql "$db" "SELECT count(*) FROM inbound i WHERE provider_id LIKE 'fm-%' AND (SELECT count(*) FROM outbox o WHERE o.inbound_id = i.id) != 2")
+# Each collection names the stored command that recorded it, and no
+# command recorded two.
+unlinked=$(dt_sql "$db" "SELECT count(*) FROM collections c LEFT JOIN inbound i ON i.id = c.inbound_id WHERE i.id IS NULL OR i.provider_id NOT LIKE 'fm-%'")
+twice=$(dt_sql "$db" "SELECT count(*) FROM (SELECT inbound_id FROM collections GROUP BY inbound_id HAVING count(*) > 1)")
 read -r ncoll nmembers bad_member not_one_coll coll_int coll_sav want_int want_sav \
     orphans receipt_not_one receipts <<<"$(sqlite3 -cmd '.timeout 5000' "$db" <<SQL | tail -n 1
 CREATE TEMP TABLE want(code TEXT, kind TEXT, interest INTEGER, savings INTEGER);
@@ -172,6 +176,8 @@ ft_eq "acknowledged money commands missing (lost)" "$mmissing" 0
 ft_eq "money commands stored" "$mstored" "$MONEY"
 ft_eq "money commands stored once each" "$mdistinct" "$mstored"
 ft_eq "money commands without exactly confirmation + receipt queued" "$mnot_two" 0
+ft_eq "collections not linked to their stored command" "$unlinked" 0
+ft_eq "commands with more than one collection (effect twice)" "$twice" 0
 ft_eq "collections (one per acknowledged command)" "$ncoll" "$MONEY"
 ft_eq "members with a collection" "$nmembers" "$MONEY"
 ft_eq "members sent a command without exactly one collection" "$not_one_coll" 0
