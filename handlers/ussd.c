@@ -103,7 +103,8 @@ struct walk {
     const struct db_caller *who;      /* NULL: an unknown number */
     struct strv raw[USSD_MAX_INPUTS]; /* every input of the path, trimmed */
     size_t nraw;
-    uint64_t masked;              /* bit i: raw[i] is stored "****" */
+    size_t used;     /* raw[used..] came after a closing screen: not read */
+    uint64_t masked; /* bit i: raw[i] is stored "****" */
     size_t kept[USSD_MAX_INPUTS]; /* indexes into raw: the inputs kept */
     size_t depth;
     enum hint hint;            /* the last input was wrong */
@@ -444,6 +445,7 @@ static gw_err walk_all(struct walk *w, enum node *n, enum cmd *c)
         if (*n >= N_RUN) {
             if (i >= skip) {
                 mask_rest(w, i, w->nraw);
+                w->used = i;
                 return GW_OK;
             }
             mask_rest(w, i, skip);
@@ -473,14 +475,17 @@ static uint64_t fnv1a64(const char *s, size_t len)
 }
 
 /* The path with masked inputs starred and every byte that is not
- * printable ASCII as '?', and the dedup key derived from it. */
+ * printable ASCII as '?', and the dedup key derived from it. Inputs
+ * after the closing screen are left out: the aggregator may repeat the
+ * final hop with more text, and that must not be a new key (it would run
+ * the command, e.g. record a collection, once more). */
 static void fill_stored(const struct walk *w, struct ussd_step *step)
 {
     struct buf b;
     size_t i, j;
 
     buf_init(&b, sizeof(step->stored) - 1);
-    for (i = 0; i < w->nraw; i++) {
+    for (i = 0; i < w->used; i++) {
         const struct strv s = w->raw[i];
 
         if (i > 0)
@@ -812,6 +817,7 @@ gw_err ussd_walk(struct db *db, const struct handler_ctx *ctx,
         ussd_end_note(ctx, MSG_USSD_TOO_LONG, step);
         return GW_OK;
     }
+    w.used = w.nraw;
     err =
         hop->phone[0] ? db_member_by_phone(db, hop->phone, &who) : GW_ENOTFOUND;
     if (err == GW_ENOTFOUND) {
