@@ -176,7 +176,7 @@ int cmd_campaign(int argc, char **argv)
     if (cli_load_config(a.config, &cfg) != 0)
         return 1;
     db_path = a.db ? a.db : cfg.db_path;
-    if (db_path[0] == '\0' || db_open(db_path, &db) != GW_OK) {
+    if (db_path[0] == '\0' || db_open_existing(db_path, &db) != GW_OK) {
         (void)fprintf(stderr, "diemtua campaign: cannot open the database "
                               "(--db PATH or [database] path)\n");
         return 1;

@@ -182,7 +182,7 @@ int cmd_export(int argc, char **argv)
     }
     if (cli_load_config(a.config, &cfg) != 0)
         return 1;
-    if (db_open(a.db ? a.db : cfg.db_path, &db) != GW_OK) {
+    if (db_open_existing(a.db ? a.db : cfg.db_path, &db) != GW_OK) {
         (void)fprintf(stderr, "diemtua export: cannot open the database\n");
         return 1;
     }

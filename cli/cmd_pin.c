@@ -252,7 +252,7 @@ int cmd_pin(int argc, char **argv)
                               "or set [database] path\n");
         return 2;
     }
-    if (db_open(path, &db) != GW_OK) {
+    if (db_open_existing(path, &db) != GW_OK) {
         (void)fprintf(stderr, "diemtua pin: cannot open database %s\n", path);
         return 1;
     }

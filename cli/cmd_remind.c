@@ -79,7 +79,7 @@ static int run_pass(const struct dt_config *cfg, const char *db_path,
         return 1;
     }
     if (templates_set_brand(&tpl, cfg->brand, cfg->hotline) ||
-        db_open(db_path, &db) != GW_OK) {
+        db_open_existing(db_path, &db) != GW_OK) {
         (void)fprintf(stderr,
                       "diemtua remind: cannot start (brand or "
                       "database %s)\n",

@@ -97,7 +97,7 @@ static int queue(const struct dt_config *cfg, const char *db_path,
     gw_err err;
 
     (void)cfg;
-    if (db_open(db_path, &db) != GW_OK) {
+    if (db_open_existing(db_path, &db) != GW_OK) {
         (void)fprintf(stderr, "diemtua send: cannot open %s\n", db_path);
         return 1;
     }

@@ -177,7 +177,7 @@ int cmd_close_session(int argc, char **argv)
     if (cli_load_config(a.config, &cfg) != 0)
         return 1;
     path = a.db ? a.db : cfg.db_path;
-    if (db_open(path, &db) != GW_OK) {
+    if (db_open_existing(path, &db) != GW_OK) {
         (void)fprintf(stderr,
                       "diemtua close-session: cannot open database "
                       "%s\n",

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -242,6 +243,20 @@ gw_err db_open_at_version(const char *path, int target, struct db **out)
 gw_err db_open(const char *path, struct db **out)
 {
     return db_open_at_version(path, db_migration_count, out);
+}
+
+gw_err db_open_existing(const char *path, struct db **out)
+{
+    struct stat st;
+
+    *out = NULL;
+    if (strcmp(path, ":memory:") != 0 &&
+        (stat(path, &st) != 0 || !S_ISREG(st.st_mode))) {
+        log_error("db", "no database at %s: create it with diemtua import",
+                  path);
+        return GW_ENOTFOUND;
+    }
+    return db_open(path, out);
 }
 
 void db_close(struct db *db)

@@ -27,6 +27,10 @@ struct db;
  * ":memory:" gives a private in-memory database (tests). On failure *out
  * is NULL and the reason is logged. */
 gw_err db_open(const char *path, struct db **out);
+/* Like db_open(), but a database that does not exist yet is an error
+ * (GW_ENOTFOUND, logged) rather than created: for the operator's tools,
+ * where a mistyped --db must not answer from a new, empty database. */
+gw_err db_open_existing(const char *path, struct db **out);
 /* NULL-safe; finalizes every cached statement. */
 void db_close(struct db *db);
 

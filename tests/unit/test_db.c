@@ -307,10 +307,47 @@ static void test_upsert_refs_and_conflicts(void **state)
     db_close(db);
 }
 
+/* The operator's tools never answer from a database they just created. */
+static void test_open_existing(void **state)
+{
+    char path[64], dir[80];
+    struct db *db = NULL;
+    int fd;
+
+    (void)state;
+    (void)snprintf(path, sizeof(path), "/tmp/test_db_existing_XXXXXX");
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    (void)close(fd);
+    assert_int_equal(unlink(path), 0);
+    /* Missing: refused, and still missing afterwards. */
+    assert_int_equal(db_open_existing(path, &db), GW_ENOTFOUND);
+    assert_null(db);
+    assert_int_equal(access(path, F_OK), -1);
+    /* A directory is not a database. */
+    (void)snprintf(dir, sizeof(dir), "/tmp/test_db_dir_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(db_open_existing(dir, &db), GW_ENOTFOUND);
+    assert_int_equal(rmdir(dir), 0);
+    /* Once created, it opens; so does a private in-memory one. */
+    assert_int_equal(db_open(path, &db), GW_OK);
+    db_close(db);
+    assert_int_equal(db_open_existing(path, &db), GW_OK);
+    db_close(db);
+    assert_int_equal(db_open_existing(":memory:", &db), GW_OK);
+    db_close(db);
+    (void)unlink(path);
+    (void)snprintf(dir, sizeof(dir), "%s-wal", path);
+    (void)unlink(dir);
+    (void)snprintf(dir, sizeof(dir), "%s-shm", path);
+    (void)unlink(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fresh_file),
+        cmocka_unit_test(test_open_existing),
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_migrate_from_each_version),
         cmocka_unit_test(test_newer_refused),
