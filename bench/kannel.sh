@@ -28,7 +28,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000)); }
+# Below the ephemeral range, where outgoing connections take ports.
+port() { echo $((10000 + $(od -An -N2 -tu2 /dev/urandom) % 22000)); }
 admin=$(port); box=$(port); fake=$(port); send=$(port)
 
 "$echo_bin" 0 - echo >"$dir/echo.port" 2>"$dir/echo.err" &

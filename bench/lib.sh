@@ -6,10 +6,13 @@
 DT_PIDS=""
 DT_TOKEN=bench-kannel-token-000001
 
-# dt_port: a random high port nothing on this machine uses right now.
+# dt_port: a random port below the kernel's ephemeral range (outgoing
+# connections take those) that nothing on this machine uses right now.
 dt_port() {
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+    [ -n "$low" ] && [ "$low" -gt 12000 ] || low=32768
     while :; do
-        p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+        p=$((10000 + $(od -An -N2 -tu2 /dev/urandom) % (low - 10000)))
         ss -Htan 2>/dev/null | awk '{print $4; print $5}' |
             grep -q ":$p\$" || { echo "$p"; return; }
     done

@@ -146,12 +146,16 @@ port_free() {
     [ $? -eq 7 ] # connection refused
 }
 
-# Five consecutive free ports from a random base in 20000..59999.
+# Five consecutive free ports from a random base below the kernel's
+# ephemeral range (where outgoing connections, and their TIME_WAIT
+# leftovers, would make a port that looks free fail to bind later).
 pick_ports() {
     tries=0
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+    [ -n "$low" ] && [ "$low" -gt 12000 ] || low=32768
     while [ $tries -lt 20 ]; do
         r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-        base=$((20000 + r % 40000))
+        base=$((10000 + r % (low - 10010)))
         ok=1
         for i in 0 1 2 3 4; do
             port_free $((base + i)) || ok=""
