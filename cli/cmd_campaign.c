@@ -85,8 +85,9 @@ static int check_request(const struct campaign_args *a, char *text, size_t size,
     if (err) {
         (void)fprintf(stderr, "diemtua campaign: %s\n",
                       err == GW_ETOOBIG
-                          ? "text too long: with \"[QC] \" it must fit one "
-                            "SMS of 160 GSM-7 characters"
+                          ? "text too long: \"[QC] \" takes 7 of the 160 "
+                            "GSM-7 characters of one SMS ([ and ] count "
+                            "double), leaving 153 for the text"
                           : "text empty or not valid UTF-8");
         return 2;
     }
