@@ -38,12 +38,7 @@ static void at_cfg(struct cfg_provider *cfg)
 
 static void test_mo(void **state)
 {
-    static const struct {
-        const char *label;
-        const char *raw;
-        gw_err err;
-        const char *id, *from, *to, *text;
-    } t[] = {
+    static const struct test_mo_row t[] = {
         {"fixture", "@at_mo.txt", GW_OK, "1b2f0f8a-8d2c-4ab5-9f17-7e5d0c2a6b31",
          "+254711082300", "40404", "SD"},
         {"Vietnamese text",
@@ -69,29 +64,10 @@ static void test_mo(void **state)
          "+254711082300", "", "SD"},
     };
     struct cfg_provider cfg;
-    size_t i;
 
     (void)state;
     at_cfg(&cfg);
-    for (i = 0; i < ARRAY_SIZE(t); i++) {
-        static struct test_req r;
-        struct prov_sms sms;
-        gw_err err;
-
-        memset(&sms, 0, sizeof(sms));
-        buf_init(&sms.text, DT_SMS_IN_MAX);
-        test_req_load(&r, t[i].raw);
-        err = ops()->parse_sms(&cfg, &r.req, &sms);
-        if (err != t[i].err)
-            fail_msg("%s: got %d, want %d", t[i].label, err, t[i].err);
-        if (err == GW_OK) {
-            assert_string_equal(sms.provider_id, t[i].id);
-            assert_string_equal(sms.from, t[i].from);
-            assert_string_equal(sms.to, t[i].to);
-            assert_string_equal(buf_cstr(&sms.text), t[i].text);
-        }
-        buf_release(&sms.text);
-    }
+    test_mo_rows(ops(), &cfg, t, ARRAY_SIZE(t));
 }
 
 static void test_authenticate_and_answer(void **state)
@@ -159,15 +135,9 @@ static void test_dlr(void **state)
 
     (void)state;
     for (i = 0; i < ARRAY_SIZE(t); i++) {
-        static struct test_req r;
         struct prov_dlr dlr;
-        gw_err err;
 
-        test_req_load(&r, t[i].raw);
-        err = ops()->parse_dlr(&r.req, &dlr);
-        if (err != t[i].err)
-            fail_msg("%s: got %d, want %d", t[i].label, err, t[i].err);
-        if (err)
+        if (test_dlr_load(ops(), t[i].label, t[i].raw, t[i].err, &dlr))
             continue;
         if (dlr.state != t[i].state)
             fail_msg("%s: state %d", t[i].label, dlr.state);
@@ -208,20 +178,10 @@ static void test_build_send(void **state)
     prov_send_release(&s);
 
     /* A text that cannot fit in the body is refused, never cut. */
-    {
-        static char big[PROV_BODY_MAX];
-        struct prov_out huge = {8, "+84912345678", big};
-
-        memset(big, 'a', sizeof(big) - 1);
-        prov_send_init(&s);
-        assert_int_equal(ops()->build_send(&cfg, &huge, &s), GW_EINVAL);
-        prov_send_release(&s);
-    }
+    test_send_huge(ops(), &cfg, 8, PROV_BODY_MAX);
 
     cfg.api_key[0] = '\0';
-    prov_send_init(&s);
-    assert_int_equal(ops()->build_send(&cfg, &msg, &s), GW_EINVAL);
-    prov_send_release(&s);
+    test_send_refused(ops(), &cfg, &msg);
 }
 
 /* An answer with one recipient of the given statusCode. */
@@ -324,10 +284,7 @@ static void test_read_send_http(void **state)
         char id[128], why[128];
         enum send_result got;
 
-        if (t[i].body[0] == '@')
-            test_fixture(t[i].body + 1, body, sizeof(body));
-        else
-            (void)snprintf(body, sizeof(body), "%s", t[i].body);
+        test_body_load(t[i].body, body, sizeof(body));
         got = ops()->read_send(t[i].status, body, strlen(body), id, sizeof(id),
                                why, sizeof(why));
         if (got != t[i].want)

@@ -182,12 +182,7 @@ static void test_sign_formula(void **state)
 
 static void test_mo(void **state)
 {
-    static const struct {
-        const char *label;
-        const char *raw;
-        gw_err err;
-        const char *id, *from, *to, *text;
-    } t[] = {
+    static const struct test_mo_row t[] = {
         {"fixture", "@esms_mo.txt", GW_OK, "90f1c3a2b6d54e0c8a7e2b1d4c3f5a61",
          "84912345678", "8079", "SD"},
         {"Vietnamese", "@esms_mo_vi.txt", GW_OK,
@@ -212,29 +207,10 @@ static void test_mo(void **state)
          GW_EINVAL, NULL, NULL, NULL, NULL},
     };
     struct cfg_provider cfg;
-    size_t i;
 
     (void)state;
     esms_cfg(&cfg);
-    for (i = 0; i < ARRAY_SIZE(t); i++) {
-        static struct test_req r;
-        struct prov_sms sms;
-        gw_err err;
-
-        memset(&sms, 0, sizeof(sms));
-        buf_init(&sms.text, DT_SMS_IN_MAX);
-        test_req_load(&r, t[i].raw);
-        err = ops()->parse_sms(&cfg, &r.req, &sms);
-        if (err != t[i].err)
-            fail_msg("%s: got %d, want %d", t[i].label, err, t[i].err);
-        if (err == GW_OK) {
-            assert_string_equal(sms.provider_id, t[i].id);
-            assert_string_equal(sms.from, t[i].from);
-            assert_string_equal(sms.to, t[i].to);
-            assert_string_equal(buf_cstr(&sms.text), t[i].text);
-        }
-        buf_release(&sms.text);
-    }
+    test_mo_rows(ops(), &cfg, t, ARRAY_SIZE(t));
 }
 
 static void test_answer(void **state)
@@ -293,19 +269,11 @@ static void test_dlr(void **state)
 
     (void)state;
     for (i = 0; i < ARRAY_SIZE(t); i++) {
-        static struct test_req r;
         struct prov_dlr dlr;
-        gw_err err;
 
-        test_req_load(&r, t[i].raw);
-        err = ops()->parse_dlr(&r.req, &dlr);
-        if (err != t[i].err)
-            fail_msg("%s: got %d, want %d", t[i].label, err, t[i].err);
-        if (err)
+        if (test_dlr_load(ops(), t[i].label, t[i].raw, t[i].err, &dlr))
             continue;
-        if (dlr.our_id != t[i].id || dlr.state != t[i].state)
-            fail_msg("%s: id %lld state %d", t[i].label, (long long)dlr.our_id,
-                     dlr.state);
+        test_dlr_check(t[i].label, &dlr, t[i].id, t[i].state);
         assert_string_equal(dlr.provider_msg_id, t[i].msg_id);
     }
 }
@@ -348,21 +316,11 @@ static void test_build_send(void **state)
     prov_send_release(&s);
 
     /* A text that cannot fit in the body is refused, never cut. */
-    {
-        static char big[PROV_BODY_MAX];
-        struct prov_out huge = {1235, "+84912345678", big};
-
-        memset(big, 'a', sizeof(big) - 1);
-        prov_send_init(&s);
-        assert_int_equal(ops()->build_send(&cfg, &huge, &s), GW_EINVAL);
-        prov_send_release(&s);
-    }
+    test_send_huge(ops(), &cfg, 1235, PROV_BODY_MAX);
 
     /* Missing credentials. */
     cfg.secret_key[0] = '\0';
-    prov_send_init(&s);
-    assert_int_equal(ops()->build_send(&cfg, &msg, &s), GW_EINVAL);
-    prov_send_release(&s);
+    test_send_refused(ops(), &cfg, &msg);
 }
 
 static void test_read_send(void **state)
@@ -407,10 +365,7 @@ static void test_read_send(void **state)
         char id[128], why[128];
         enum send_result got;
 
-        if (t[i].fixture[0] == '@')
-            test_fixture(t[i].fixture + 1, body, sizeof(body));
-        else
-            (void)snprintf(body, sizeof(body), "%s", t[i].fixture);
+        test_body_load(t[i].fixture, body, sizeof(body));
         got = ops()->read_send(t[i].status, body, strlen(body), id, sizeof(id),
                                why, sizeof(why));
         if (got != t[i].want)

@@ -38,12 +38,7 @@ static void kannel_cfg(struct cfg_provider *cfg)
 
 static void test_mo(void **state)
 {
-    static const struct {
-        const char *label;
-        const char *raw;
-        gw_err err;
-        const char *id, *from, *to, *text;
-    } t[] = {
+    static const struct test_mo_row t[] = {
         {"fakesmsc MO", "@kannel_mo.txt", GW_OK,
          "31177dd6-0273-4ed6-9edb-48f105663c9d", "+84912345678", "8149", "SD"},
         {"UCS-2 MO after mo-recode", "@kannel_mo_ucs2.txt", GW_OK,
@@ -84,29 +79,10 @@ static void test_mo(void **state)
          "SD"},
     };
     struct cfg_provider cfg;
-    size_t i;
 
     (void)state;
     kannel_cfg(&cfg);
-    for (i = 0; i < ARRAY_SIZE(t); i++) {
-        static struct test_req r;
-        struct prov_sms sms;
-        gw_err err;
-
-        memset(&sms, 0, sizeof(sms));
-        buf_init(&sms.text, DT_SMS_IN_MAX);
-        test_req_load(&r, t[i].raw);
-        err = ops()->parse_sms(&cfg, &r.req, &sms);
-        if (err != t[i].err)
-            fail_msg("%s: got %d, want %d", t[i].label, err, t[i].err);
-        if (err == GW_OK) {
-            assert_string_equal(sms.provider_id, t[i].id);
-            assert_string_equal(sms.from, t[i].from);
-            assert_string_equal(sms.to, t[i].to);
-            assert_string_equal(buf_cstr(&sms.text), t[i].text);
-        }
-        buf_release(&sms.text);
-    }
+    test_mo_rows(ops(), &cfg, t, ARRAY_SIZE(t));
 }
 
 static void test_authenticate(void **state)
@@ -189,19 +165,11 @@ static void test_dlr(void **state)
 
     (void)state;
     for (i = 0; i < ARRAY_SIZE(t); i++) {
-        static struct test_req r;
         struct prov_dlr dlr;
-        gw_err err;
 
-        test_req_load(&r, t[i].raw);
-        err = ops()->parse_dlr(&r.req, &dlr);
-        if (err != t[i].err)
-            fail_msg("%s: got %d, want %d", t[i].label, err, t[i].err);
-        if (err)
+        if (test_dlr_load(ops(), t[i].label, t[i].raw, t[i].err, &dlr))
             continue;
-        if (dlr.our_id != t[i].id || dlr.state != t[i].state)
-            fail_msg("%s: id %lld state %d", t[i].label, (long long)dlr.our_id,
-                     dlr.state);
+        test_dlr_check(t[i].label, &dlr, t[i].id, t[i].state);
         assert_string_equal(dlr.raw_status, t[i].raw_status);
         assert_string_equal(dlr.provider_msg_id, "");
     }
@@ -247,21 +215,11 @@ static void test_build_send(void **state)
     prov_send_release(&s);
 
     /* A text that cannot fit in the URL is refused, never cut. */
-    {
-        static char big[PROV_URL_MAX];
-        struct prov_out huge = {43, "+84912345678", big};
-
-        memset(big, 'a', sizeof(big) - 1);
-        prov_send_init(&s);
-        assert_int_equal(ops()->build_send(&cfg, &huge, &s), GW_EINVAL);
-        prov_send_release(&s);
-    }
+    test_send_huge(ops(), &cfg, 43, PROV_URL_MAX);
 
     /* A section without send_url cannot send. */
     cfg.send_url[0] = '\0';
-    prov_send_init(&s);
-    assert_int_equal(ops()->build_send(&cfg, &msg, &s), GW_EINVAL);
-    prov_send_release(&s);
+    test_send_refused(ops(), &cfg, &msg);
 }
 
 static void test_read_send(void **state)

@@ -169,4 +169,103 @@ static DT_UNUSED void test_req_load(struct test_req *t, const char *raw)
     test_req_parse(t, raw);
 }
 
+/* One row of an MO table: the raw request, the error parse_sms should
+ * give and, when GW_OK, the fields it should fill. */
+struct test_mo_row {
+    const char *label;
+    const char *raw;
+    gw_err err;
+    const char *id, *from, *to, *text;
+};
+
+/* Runs parse_sms of p over every row of t; fails on the first mismatch. */
+static DT_UNUSED void test_mo_rows(const struct provider_ops *p,
+                                   const struct cfg_provider *cfg,
+                                   const struct test_mo_row *t, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        static struct test_req r;
+        struct prov_sms sms;
+        gw_err err;
+
+        memset(&sms, 0, sizeof(sms));
+        buf_init(&sms.text, DT_SMS_IN_MAX);
+        test_req_load(&r, t[i].raw);
+        err = p->parse_sms(cfg, &r.req, &sms);
+        if (err != t[i].err)
+            fail_msg("%s: got %d, want %d", t[i].label, err, t[i].err);
+        if (err == GW_OK) {
+            assert_string_equal(sms.provider_id, t[i].id);
+            assert_string_equal(sms.from, t[i].from);
+            assert_string_equal(sms.to, t[i].to);
+            assert_string_equal(buf_cstr(&sms.text), t[i].text);
+        }
+        buf_release(&sms.text);
+    }
+}
+
+/* Parses raw (see test_req_load) as a DLR into dlr; fails the test unless
+ * parse_dlr gives want. Returns what it gave. */
+static DT_UNUSED gw_err test_dlr_load(const struct provider_ops *p,
+                                      const char *label, const char *raw,
+                                      gw_err want, struct prov_dlr *dlr)
+{
+    static struct test_req r;
+    gw_err err;
+
+    test_req_load(&r, raw);
+    err = p->parse_dlr(&r.req, dlr);
+    if (err != want)
+        fail_msg("%s: got %d, want %d", label, err, want);
+    return err;
+}
+
+/* Fails the test unless dlr carries our id and state. */
+static DT_UNUSED void test_dlr_check(const char *label,
+                                     const struct prov_dlr *dlr, int64_t id,
+                                     enum dlr_state state)
+{
+    if (dlr->our_id != id || dlr->state != state)
+        fail_msg("%s: id %lld state %d", label, (long long)dlr->our_id,
+                 dlr->state);
+}
+
+/* A send answer body: "@name" reads a fixture, anything else is the body. */
+static DT_UNUSED void test_body_load(const char *spec, char *out, size_t size)
+{
+    if (spec[0] == '@')
+        test_fixture(spec + 1, out, size);
+    else
+        (void)snprintf(out, size, "%s", spec);
+}
+
+/* Fails the test unless build_send refuses msg with GW_EINVAL. */
+static DT_UNUSED void test_send_refused(const struct provider_ops *p,
+                                        const struct cfg_provider *cfg,
+                                        const struct prov_out *msg)
+{
+    struct prov_send s;
+
+    prov_send_init(&s);
+    assert_int_equal(p->build_send(cfg, msg, &s), GW_EINVAL);
+    prov_send_release(&s);
+}
+
+/* A text of size - 1 bytes (size at most PROV_BODY_MAX, PROV_URL_MAX)
+ * that cannot fit is refused, never cut. */
+static DT_UNUSED void test_send_huge(const struct provider_ops *p,
+                                     const struct cfg_provider *cfg, int64_t id,
+                                     size_t size)
+{
+    static char
+        big[PROV_BODY_MAX > PROV_URL_MAX ? PROV_BODY_MAX : PROV_URL_MAX];
+    struct prov_out huge = {id, "+84912345678", big};
+
+    memset(big, 'a', size - 1);
+    big[size - 1] = '\0';
+    test_send_refused(p, cfg, &huge);
+}
+
 #endif
