@@ -20,66 +20,31 @@
 #include "handlers/pin.h"
 #include "handlers/template.h"
 #include "text/date.h"
+#include "tests/support/leader_fixture.h"
 #include "tests/unit/collect_fixture.h"
 
 enum { L1 = 1, M2 = 2, M3 = 3, M4 = 4, L2 = 5, N2 = 6 };
 
-struct env {
-    struct db *db;
-    struct dt_config cfg;
-    struct templates tpl;
-    struct handler_ctx ctx;
-    int64_t now;
-    struct reply out;
-};
-
-static void set_pin(struct db *db, int64_t id, const char *pin,
-                    const char *pepper)
-{
-    struct pin_cost cost = pin_cost_min();
-    char hash[PIN_HASH_SIZE];
-
-    assert_int_equal(pin_hash(strv_from_cstr(pin), pepper, &cost, hash), GW_OK);
-    assert_int_equal(db_pin_set(db, id, hash, 1), GW_OK);
-}
-
 static int setup(void **state)
 {
-    struct env *e = calloc(1, sizeof(*e));
-    struct dt_date d = {2026, 5, 10};
-    char err[256];
+    struct leader_env *e = leader_env_new(fix_open(":memory:"));
 
-    assert_non_null(e);
-    e->db = fix_open(":memory:");
-    config_defaults(&e->cfg);
-    (void)snprintf(e->cfg.pin_pepper, sizeof(e->cfg.pin_pepper), "pepper!");
-    assert_int_equal(
-        templates_load("config/messages.conf", &e->tpl, err, sizeof(err)),
-        GW_OK);
-    assert_int_equal(templates_set_brand(&e->tpl, "NHCS", "19001234"), GW_OK);
-    e->ctx.cfg = &e->cfg;
-    e->ctx.tpl = &e->tpl;
-    /* 2026-05-10 09:00 in Vietnam: the session of the 17th is next. */
-    e->now = date_to_days(&d) * 86400 + 2 * 3600;
-    set_pin(e->db, L1, "1234", e->cfg.pin_pepper);
-    set_pin(e->db, L2, "4321", e->cfg.pin_pepper);
+    leader_env_set_pin(e, L1, "1234");
+    leader_env_set_pin(e, L2, "4321");
     *state = e;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct env *e = *state;
-
-    templates_release(&e->tpl);
-    db_close(e->db);
-    free(e);
+    leader_env_free(*state);
     return 0;
 }
 
 /* Sends text from phone, in one transaction, and checks every message
  * is one segment. */
-static struct reply *sms(struct env *e, const char *phone, const char *text)
+static struct reply *sms(struct leader_env *e, const char *phone,
+                         const char *text)
 {
     struct sms_in in;
     size_t i;
@@ -134,7 +99,7 @@ static void code_of(const struct reply *r, char code[8])
     code[6] = '\0';
 }
 
-static int64_t audit_n(struct env *e, const char *action)
+static int64_t audit_n(struct leader_env *e, const char *action)
 {
     int64_t n = -1;
 
@@ -144,7 +109,7 @@ static int64_t audit_n(struct env *e, const char *action)
 
 static void test_thu_receipt(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct db_collection c;
     struct reply *r;
     char code[8];
@@ -221,7 +186,7 @@ static void test_thu_refusals(void **state)
         {FIX_L1_PHONE, "MK 1234", "MK PIN_cu PIN_moi"},
         {FIX_L1_PHONE, "MK 1234 12", "MK PIN_cu PIN_moi"},
     };
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct db_pin p;
     size_t i;
 
@@ -243,7 +208,7 @@ static void test_thu_refusals(void **state)
 
 static void test_pin_lock(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct reply *r;
     bool was;
 
@@ -285,7 +250,7 @@ static void test_pin_lock(void **state)
 
 static void test_confirm_void_dispute(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct db_collection c;
     struct reply *r;
     char code[8], code2[8], text[64];
@@ -357,7 +322,7 @@ static void test_confirm_void_dispute(void **state)
 
 static void test_session_commands(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct reply *r;
 
     r = sms(e, FIX_L1_PHONE, "DS");
@@ -385,7 +350,7 @@ static void test_session_commands(void **state)
 
 static void test_pin_change(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct reply *r;
 
     r = sms(e, FIX_L1_PHONE, "MK 1234 567890");
@@ -400,7 +365,7 @@ static void test_pin_change(void **state)
     assert_int_equal(audit_n(e, "pin.change"), 1);
 }
 
-static int64_t queued(struct env *e)
+static int64_t queued(struct leader_env *e)
 {
     struct db_outbox_stats s;
 
@@ -410,7 +375,7 @@ static int64_t queued(struct env *e)
 
 static void test_after_session(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct db_collection c;
     struct db_posting p;
     struct reply *r;
@@ -495,7 +460,8 @@ struct run_msgs {
 
 /* Imports the posting (again: an upsert, as a re-import is), applies the
  * postings, commits, and claims what the run queued. */
-static struct run_msgs import_apply(struct env *e, const struct db_posting *p,
+static struct run_msgs import_apply(struct leader_env *e,
+                                    const struct db_posting *p,
                                     const char *member_phone)
 {
     struct run_msgs got = {0, 0, 0, 0};
@@ -539,7 +505,7 @@ static void test_booked_anomalies(void **state)
          "VOIDED",
          {0, 2, 1, 1}},
     };
-    struct env *e = *state;
+    struct leader_env *e = *state;
     size_t i, run;
 
     for (i = 0; i < ARRAY_SIZE(rows); i++) {
@@ -589,7 +555,7 @@ static void test_booked_anomalies(void **state)
 
 static void test_cheats(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct db_commune co = {"C1",      "An Thanh", "Ben Luc",
                             "Long An", 17,         FIX_L1_PHONE};
     struct reply *r;
@@ -646,7 +612,7 @@ static void test_templates_fit(void **state)
         MSG_UNPOSTED_OFFICER,
         MSG_DISPUTE_OFFICER,
     };
-    struct env *e = *state;
+    struct leader_env *e = *state;
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(ids); i++)

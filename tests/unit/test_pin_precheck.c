@@ -18,62 +18,27 @@
 #include "handlers/pin.h"
 #include "handlers/template.h"
 #include "text/date.h"
+#include "tests/support/leader_fixture.h"
 #include "tests/unit/collect_fixture.h"
 
 enum { L1 = 1 };
 
-struct env {
-    struct db *db;
-    struct dt_config cfg;
-    struct templates tpl;
-    struct handler_ctx ctx;
-    int64_t now;
-    struct reply out;
-};
-
-static void set_pin(struct db *db, int64_t id, const char *pin,
-                    const char *pepper)
-{
-    struct pin_cost cost = pin_cost_min();
-    char hash[PIN_HASH_SIZE];
-
-    assert_int_equal(pin_hash(strv_from_cstr(pin), pepper, &cost, hash), GW_OK);
-    assert_int_equal(db_pin_set(db, id, hash, 1), GW_OK);
-}
-
 static int setup(void **state)
 {
-    struct env *e = calloc(1, sizeof(*e));
-    struct dt_date d = {2026, 5, 10};
-    char err[256];
+    struct leader_env *e = leader_env_new(fix_open(":memory:"));
 
-    assert_non_null(e);
-    e->db = fix_open(":memory:");
-    config_defaults(&e->cfg);
-    (void)snprintf(e->cfg.pin_pepper, sizeof(e->cfg.pin_pepper), "pepper!");
-    assert_int_equal(
-        templates_load("config/messages.conf", &e->tpl, err, sizeof(err)),
-        GW_OK);
-    assert_int_equal(templates_set_brand(&e->tpl, "NHCS", "19001234"), GW_OK);
-    e->ctx.cfg = &e->cfg;
-    e->ctx.tpl = &e->tpl;
-    e->now = date_to_days(&d) * 86400 + 2 * 3600;
-    set_pin(e->db, L1, "1234", e->cfg.pin_pepper);
+    leader_env_set_pin(e, L1, "1234");
     *state = e;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    struct env *e = *state;
-
-    templates_release(&e->tpl);
-    db_close(e->db);
-    free(e);
+    leader_env_free(*state);
     return 0;
 }
 
-static void make_in(struct env *e, const char *phone, const char *text,
+static void make_in(struct leader_env *e, const char *phone, const char *text,
                     const struct pin_precheck *pre, struct sms_in *in)
 {
     memset(in, 0, sizeof(*in));
@@ -87,7 +52,7 @@ static void make_in(struct env *e, const char *phone, const char *text,
 }
 
 /* The gateway's first step, outside any transaction. */
-static void precheck(struct env *e, const char *phone, const char *text,
+static void precheck(struct leader_env *e, const char *phone, const char *text,
                      struct pin_precheck *pc)
 {
     struct sms_in in;
@@ -97,8 +62,8 @@ static void precheck(struct env *e, const char *phone, const char *text,
 }
 
 /* The writer's step: handle_sms in a transaction, with pre (may be NULL). */
-static struct reply *sms(struct env *e, const char *phone, const char *text,
-                         const struct pin_precheck *pre)
+static struct reply *sms(struct leader_env *e, const char *phone,
+                         const char *text, const struct pin_precheck *pre)
 {
     struct sms_in in;
 
@@ -115,7 +80,7 @@ static void assert_contains(const char *s, const char *part)
         fail_msg("\"%s\" does not contain \"%s\"", s ? s : "(null)", part);
 }
 
-static int64_t audit_n(struct env *e, const char *action)
+static int64_t audit_n(struct leader_env *e, const char *action)
 {
     int64_t n = -1;
 
@@ -154,7 +119,7 @@ static void test_takes_pin(void **state)
 
 static void test_precheck_outcomes(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct pin_precheck pc;
     bool match = false;
     bool was;
@@ -243,7 +208,7 @@ static void test_precheck_get(void **state)
  * as a wrong try, as when the writer verified itself. */
 static void test_precheck_used(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct pin_precheck pc;
     struct reply *r;
 
@@ -262,7 +227,7 @@ static void test_precheck_used(void **state)
  * locked: the writer's transaction decides, never the stale outcome. */
 static void test_precheck_stale(void **state)
 {
-    struct env *e = *state;
+    struct leader_env *e = *state;
     struct pin_precheck pc, pc2;
     struct reply *r;
 
