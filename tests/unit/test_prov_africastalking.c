@@ -17,17 +17,12 @@
 
 static const struct provider_ops *ops(void)
 {
-    const struct provider_ops *p = provider_find("africastalking");
-
-    assert_non_null(p);
-    return p;
+    return test_prov_ops("africastalking");
 }
 
 static void at_cfg(struct cfg_provider *cfg)
 {
-    memset(cfg, 0, sizeof(*cfg));
-    cfg->enabled = true;
-    (void)snprintf(cfg->token, sizeof(cfg->token), "%s", TOKEN);
+    test_cfg_init(cfg, TOKEN);
     (void)snprintf(cfg->send_url, sizeof(cfg->send_url),
                    "https://api.africastalking.com/version1/messaging");
     (void)snprintf(cfg->username, sizeof(cfg->username), "sandbox");
@@ -280,13 +275,11 @@ static void test_read_send_http(void **state)
 
     (void)state;
     for (i = 0; i < ARRAY_SIZE(t); i++) {
-        static char body[4096];
         char id[128], why[128];
         enum send_result got;
 
-        test_body_load(t[i].body, body, sizeof(body));
-        got = ops()->read_send(t[i].status, body, strlen(body), id, sizeof(id),
-                               why, sizeof(why));
+        got = test_read_send_body(ops(), t[i].status, t[i].body, id, sizeof(id),
+                                  why, sizeof(why));
         if (got != t[i].want)
             fail_msg("%s: got %d (%s)", t[i].label, got, why);
         assert_string_equal(id, t[i].id);

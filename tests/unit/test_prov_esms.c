@@ -19,17 +19,12 @@
 
 static const struct provider_ops *ops(void)
 {
-    const struct provider_ops *p = provider_find("esms");
-
-    assert_non_null(p);
-    return p;
+    return test_prov_ops("esms");
 }
 
 static void esms_cfg(struct cfg_provider *cfg)
 {
-    memset(cfg, 0, sizeof(*cfg));
-    cfg->enabled = true;
-    (void)snprintf(cfg->token, sizeof(cfg->token), "%s", TOKEN);
+    test_cfg_init(cfg, TOKEN);
     (void)snprintf(cfg->private_key, sizeof(cfg->private_key), "%s",
                    PRIVATE_KEY);
     (void)snprintf(cfg->send_url, sizeof(cfg->send_url),
@@ -361,13 +356,11 @@ static void test_read_send(void **state)
 
     (void)state;
     for (i = 0; i < ARRAY_SIZE(t); i++) {
-        static char body[4096];
         char id[128], why[128];
         enum send_result got;
 
-        test_body_load(t[i].fixture, body, sizeof(body));
-        got = ops()->read_send(t[i].status, body, strlen(body), id, sizeof(id),
-                               why, sizeof(why));
+        got = test_read_send_body(ops(), t[i].status, t[i].fixture, id,
+                                  sizeof(id), why, sizeof(why));
         if (got != t[i].want)
             fail_msg("%ld %s: got %d (%s)", t[i].status, t[i].fixture, got,
                      why);

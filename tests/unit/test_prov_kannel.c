@@ -16,17 +16,12 @@
 
 static const struct provider_ops *ops(void)
 {
-    const struct provider_ops *p = provider_find("kannel");
-
-    assert_non_null(p);
-    return p;
+    return test_prov_ops("kannel");
 }
 
 static void kannel_cfg(struct cfg_provider *cfg)
 {
-    memset(cfg, 0, sizeof(*cfg));
-    cfg->enabled = true;
-    (void)snprintf(cfg->token, sizeof(cfg->token), "%s", TOKEN);
+    test_cfg_init(cfg, TOKEN);
     (void)snprintf(cfg->send_url, sizeof(cfg->send_url),
                    "http://127.0.0.1:13013/cgi-bin/sendsms");
     (void)snprintf(cfg->username, sizeof(cfg->username), "diemtua");

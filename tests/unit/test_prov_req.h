@@ -169,6 +169,23 @@ static DT_UNUSED void test_req_load(struct test_req *t, const char *raw)
     test_req_parse(t, raw);
 }
 
+/* The provider module name; fails the test when it is not there. */
+static DT_UNUSED const struct provider_ops *test_prov_ops(const char *name)
+{
+    const struct provider_ops *p = provider_find(name);
+
+    assert_non_null(p);
+    return p;
+}
+
+/* An enabled, otherwise empty section checked against token. */
+static DT_UNUSED void test_cfg_init(struct cfg_provider *cfg, const char *token)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->enabled = true;
+    (void)snprintf(cfg->token, sizeof(cfg->token), "%s", token);
+}
+
 /* One row of an MO table: the raw request, the error parse_sms should
  * give and, when GW_OK, the fields it should fill. */
 struct test_mo_row {
@@ -232,13 +249,19 @@ static DT_UNUSED void test_dlr_check(const char *label,
                  dlr->state);
 }
 
-/* A send answer body: "@name" reads a fixture, anything else is the body. */
-static DT_UNUSED void test_body_load(const char *spec, char *out, size_t size)
+/* read_send of p over an answer body: "@name" reads a fixture, anything
+ * else is the body itself. */
+static DT_UNUSED enum send_result
+test_read_send_body(const struct provider_ops *p, long status, const char *spec,
+                    char *id, size_t id_size, char *why, size_t why_size)
 {
+    static char body[4096];
+
     if (spec[0] == '@')
-        test_fixture(spec + 1, out, size);
+        test_fixture(spec + 1, body, sizeof(body));
     else
-        (void)snprintf(out, size, "%s", spec);
+        (void)snprintf(body, sizeof(body), "%s", spec);
+    return p->read_send(status, body, strlen(body), id, id_size, why, why_size);
 }
 
 /* Fails the test unless build_send refuses msg with GW_EINVAL. */
