@@ -5,6 +5,8 @@
  *
  * The "bare libmicrohttpd + one commit per request" server of SPEC
  * section 9, for bench/run.sh to measure in the same run as diemtua.
+ * It calls SQLite directly on purpose, outside db/: it is the bare
+ * reference diemtua is compared with, never linked into diemtua.
  * Each GET stores the id, from and text query parameters with one INSERT
  * in autocommit mode (one transaction, one WAL commit: fsync'd with
  * synchronous=FULL, not with NORMAL) and answers 200 only after it; a

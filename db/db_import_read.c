@@ -1,7 +1,10 @@
 /* db_import_read.c - reading imported rows back: by code, counts, digests */
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "db/db_import.h"
+#include "common/util.h"
 #include "db/db_internal.h"
 #include "common/banned.h"
 
@@ -22,132 +25,169 @@ static gw_err get_row(struct db *db, sqlite3_stmt *st, const char *code)
     return rc == SQLITE_DONE ? GW_ENOTFOUND : db_error(db, rc, "read row");
 }
 
-gw_err db_commune_get(struct db *db, const char *code, struct db_commune *out)
+/* Each table's imported columns, references as codes: the same SELECT
+ * reads one row back by its code and feeds the digest of the table. */
+#define COMMUNE_SELECT                                                         \
+    "SELECT code, name, district, province, session_day, officer_phone"        \
+    " FROM communes"
+#define GROUP_SELECT                                                           \
+    "SELECT g.code, g.name, c.code, g.union_name FROM groups g"                \
+    " JOIN communes c ON c.id = g.commune_id"
+#define MEMBER_SELECT                                                          \
+    "SELECT m.code, g.code, m.seq, m.full_name, m.phone, m.role,"              \
+    " m.reminders, m.campaigns FROM members m"                                 \
+    " JOIN groups g ON g.id = m.group_id"
+#define LOAN_SELECT                                                            \
+    "SELECT l.code, m.code, l.program, l.disbursed_on, l.disbursed_amount,"    \
+    " l.outstanding, l.monthly_rate_bp, l.maturity_on, l.next_principal_on,"   \
+    " l.next_principal_amount, l.interest_due, l.overdue_amount, l.status"     \
+    " FROM loans l JOIN members m ON m.id = l.member_id"
+#define SAVINGS_SELECT                                                         \
+    "SELECT m.code, s.balance FROM savings s"                                  \
+    " JOIN members m ON m.id = s.member_id"
+#define POSTING_SELECT                                                         \
+    "SELECT receipt_code, posted_on, interest, savings, principal"             \
+    " FROM postings"
+
+/* Where column i of a SELECT above lands in its row struct. */
+enum col_kind { COL_TEXT, COL_INT, COL_INT64 };
+
+struct col_map {
+    enum col_kind kind;
+    size_t off;
+    size_t size; /* of a text field's array */
+};
+
+#define COL_T(type, f)                                                         \
+    {                                                                          \
+        COL_TEXT, offsetof(type, f), sizeof(((type *)0)->f)                    \
+    }
+#define COL_I(type, f)                                                         \
+    {                                                                          \
+        COL_INT, offsetof(type, f), 0                                          \
+    }
+#define COL_I64(type, f)                                                       \
+    {                                                                          \
+        COL_INT64, offsetof(type, f), 0                                        \
+    }
+
+static const struct col_map commune_cols[] = {
+    COL_T(struct db_commune, code),
+    COL_T(struct db_commune, name),
+    COL_T(struct db_commune, district),
+    COL_T(struct db_commune, province),
+    COL_I(struct db_commune, session_day),
+    COL_T(struct db_commune, officer_phone),
+};
+static const struct col_map group_cols[] = {
+    COL_T(struct db_group, code),
+    COL_T(struct db_group, name),
+    COL_T(struct db_group, commune_code),
+    COL_T(struct db_group, union_name),
+};
+static const struct col_map member_cols[] = {
+    COL_T(struct db_member, code),      COL_T(struct db_member, group_code),
+    COL_I(struct db_member, seq),       COL_T(struct db_member, full_name),
+    COL_T(struct db_member, phone),     COL_T(struct db_member, role),
+    COL_I(struct db_member, reminders), COL_I(struct db_member, campaigns),
+};
+static const struct col_map loan_cols[] = {
+    COL_T(struct db_loan, code),
+    COL_T(struct db_loan, member_code),
+    COL_T(struct db_loan, program),
+    COL_T(struct db_loan, disbursed_on),
+    COL_I64(struct db_loan, disbursed_amount),
+    COL_I64(struct db_loan, outstanding),
+    COL_I64(struct db_loan, monthly_rate_bp),
+    COL_T(struct db_loan, maturity_on),
+    COL_T(struct db_loan, next_principal_on),
+    COL_I64(struct db_loan, next_principal_amount),
+    COL_I64(struct db_loan, interest_due),
+    COL_I64(struct db_loan, overdue_amount),
+    COL_T(struct db_loan, status),
+};
+static const struct col_map savings_cols[] = {
+    COL_T(struct db_savings, member_code),
+    COL_I64(struct db_savings, balance),
+};
+static const struct col_map posting_cols[] = {
+    COL_T(struct db_posting, receipt_code), COL_T(struct db_posting, posted_on),
+    COL_I64(struct db_posting, interest),   COL_I64(struct db_posting, savings),
+    COL_I64(struct db_posting, principal),
+};
+
+/* Reads the row whose code is code with sql (a literal ending in a
+ * "WHERE ... = ?1") into out (out_size bytes, zeroed first) by map. */
+static gw_err get_mapped(struct db *db, const char *sql, const char *code,
+                         const struct col_map *map, size_t n, void *out,
+                         size_t out_size)
 {
-    sqlite3_stmt *st =
-        db_stmt(db, "SELECT code, name, district, province, session_day,"
-                    " officer_phone FROM communes WHERE code = ?1");
+    sqlite3_stmt *st = db_stmt(db, sql);
     gw_err err = get_row(db, st, code);
+    size_t i;
 
     if (err)
         return err;
-    memset(out, 0, sizeof(*out));
-    db_col_text(st, 0, out->code, sizeof(out->code));
-    db_col_text(st, 1, out->name, sizeof(out->name));
-    db_col_text(st, 2, out->district, sizeof(out->district));
-    db_col_text(st, 3, out->province, sizeof(out->province));
-    out->session_day = sqlite3_column_int(st, 4);
-    db_col_text(st, 5, out->officer_phone, sizeof(out->officer_phone));
+    memset(out, 0, out_size);
+    for (i = 0; i < n; i++) {
+        char *field = (char *)out + map[i].off;
+        int col = (int)i;
+        int v32;
+        int64_t v64;
+
+        switch (map[i].kind) {
+        case COL_TEXT:
+            db_col_text(st, col, field, map[i].size);
+            break;
+        case COL_INT:
+            v32 = sqlite3_column_int(st, col);
+            memcpy(field, &v32, sizeof(v32));
+            break;
+        case COL_INT64:
+            v64 = sqlite3_column_int64(st, col);
+            memcpy(field, &v64, sizeof(v64));
+            break;
+        }
+    }
     db_stmt_done(st);
     return GW_OK;
+}
+
+#define GET(sql, code, map, out)                                               \
+    get_mapped(db, sql, code, map, ARRAY_SIZE(map), out, sizeof(*(out)))
+
+gw_err db_commune_get(struct db *db, const char *code, struct db_commune *out)
+{
+    return GET(COMMUNE_SELECT " WHERE code = ?1", code, commune_cols, out);
 }
 
 gw_err db_group_get(struct db *db, const char *code, struct db_group *out)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT g.code, g.name, c.code, g.union_name FROM groups g"
-            " JOIN communes c ON c.id = g.commune_id WHERE g.code = ?1");
-    gw_err err = get_row(db, st, code);
-
-    if (err)
-        return err;
-    memset(out, 0, sizeof(*out));
-    db_col_text(st, 0, out->code, sizeof(out->code));
-    db_col_text(st, 1, out->name, sizeof(out->name));
-    db_col_text(st, 2, out->commune_code, sizeof(out->commune_code));
-    db_col_text(st, 3, out->union_name, sizeof(out->union_name));
-    db_stmt_done(st);
-    return GW_OK;
+    return GET(GROUP_SELECT " WHERE g.code = ?1", code, group_cols, out);
 }
 
 gw_err db_member_get(struct db *db, const char *code, struct db_member *out)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT m.code, g.code, m.seq, m.full_name, m.phone, m.role,"
-            " m.reminders, m.campaigns FROM members m"
-            " JOIN groups g ON g.id = m.group_id WHERE m.code = ?1");
-    gw_err err = get_row(db, st, code);
-
-    if (err)
-        return err;
-    memset(out, 0, sizeof(*out));
-    db_col_text(st, 0, out->code, sizeof(out->code));
-    db_col_text(st, 1, out->group_code, sizeof(out->group_code));
-    out->seq = sqlite3_column_int(st, 2);
-    db_col_text(st, 3, out->full_name, sizeof(out->full_name));
-    db_col_text(st, 4, out->phone, sizeof(out->phone));
-    db_col_text(st, 5, out->role, sizeof(out->role));
-    out->reminders = sqlite3_column_int(st, 6);
-    out->campaigns = sqlite3_column_int(st, 7);
-    db_stmt_done(st);
-    return GW_OK;
+    return GET(MEMBER_SELECT " WHERE m.code = ?1", code, member_cols, out);
 }
 
 gw_err db_loan_get(struct db *db, const char *code, struct db_loan *out)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT l.code, m.code, l.program, l.disbursed_on,"
-            " l.disbursed_amount, l.outstanding, l.monthly_rate_bp,"
-            " l.maturity_on, l.next_principal_on, l.next_principal_amount,"
-            " l.interest_due, l.overdue_amount, l.status FROM loans l"
-            " JOIN members m ON m.id = l.member_id WHERE l.code = ?1");
-    gw_err err = get_row(db, st, code);
-
-    if (err)
-        return err;
-    memset(out, 0, sizeof(*out));
-    db_col_text(st, 0, out->code, sizeof(out->code));
-    db_col_text(st, 1, out->member_code, sizeof(out->member_code));
-    db_col_text(st, 2, out->program, sizeof(out->program));
-    db_col_text(st, 3, out->disbursed_on, sizeof(out->disbursed_on));
-    out->disbursed_amount = sqlite3_column_int64(st, 4);
-    out->outstanding = sqlite3_column_int64(st, 5);
-    out->monthly_rate_bp = sqlite3_column_int64(st, 6);
-    db_col_text(st, 7, out->maturity_on, sizeof(out->maturity_on));
-    db_col_text(st, 8, out->next_principal_on, sizeof(out->next_principal_on));
-    out->next_principal_amount = sqlite3_column_int64(st, 9);
-    out->interest_due = sqlite3_column_int64(st, 10);
-    out->overdue_amount = sqlite3_column_int64(st, 11);
-    db_col_text(st, 12, out->status, sizeof(out->status));
-    db_stmt_done(st);
-    return GW_OK;
+    return GET(LOAN_SELECT " WHERE l.code = ?1", code, loan_cols, out);
 }
 
 gw_err db_savings_get(struct db *db, const char *member_code,
                       struct db_savings *out)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT m.code, s.balance FROM savings s"
-                                   " JOIN members m ON m.id = s.member_id"
-                                   " WHERE m.code = ?1");
-    gw_err err = get_row(db, st, member_code);
-
-    if (err)
-        return err;
-    memset(out, 0, sizeof(*out));
-    db_col_text(st, 0, out->member_code, sizeof(out->member_code));
-    out->balance = sqlite3_column_int64(st, 1);
-    db_stmt_done(st);
-    return GW_OK;
+    return GET(SAVINGS_SELECT " WHERE m.code = ?1", member_code, savings_cols,
+               out);
 }
 
 gw_err db_posting_get(struct db *db, const char *receipt_code,
                       struct db_posting *out)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT receipt_code, posted_on, interest, savings, principal"
-            " FROM postings WHERE receipt_code = ?1");
-    gw_err err = get_row(db, st, receipt_code);
-
-    if (err)
-        return err;
-    memset(out, 0, sizeof(*out));
-    db_col_text(st, 0, out->receipt_code, sizeof(out->receipt_code));
-    db_col_text(st, 1, out->posted_on, sizeof(out->posted_on));
-    out->interest = sqlite3_column_int64(st, 2);
-    out->savings = sqlite3_column_int64(st, 3);
-    out->principal = sqlite3_column_int64(st, 4);
-    db_stmt_done(st);
-    return GW_OK;
+    return GET(POSTING_SELECT " WHERE receipt_code = ?1", receipt_code,
+               posting_cols, out);
 }
 
 static const char *const count_sql[DB_TABLE_COUNT] = {
@@ -156,25 +196,12 @@ static const char *const count_sql[DB_TABLE_COUNT] = {
     "SELECT count(*) FROM savings",  "SELECT count(*) FROM postings",
 };
 
-/* The imported values only, references as codes: timestamps of when a
- * row was imported are left out, so a re-import of the same file gives
- * the same digest. */
+/* The imported values only: timestamps of when a row was imported are
+ * left out, so a re-import of the same file gives the same digest. */
 static const char *const digest_sql[DB_TABLE_COUNT] = {
-    "SELECT code, name, district, province, session_day, officer_phone"
-    " FROM communes ORDER BY id",
-    "SELECT g.code, g.name, c.code, g.union_name FROM groups g"
-    " JOIN communes c ON c.id = g.commune_id ORDER BY g.id",
-    "SELECT m.code, g.code, m.seq, m.full_name, m.phone, m.role,"
-    " m.reminders, m.campaigns FROM members m"
-    " JOIN groups g ON g.id = m.group_id ORDER BY m.id",
-    "SELECT l.code, m.code, l.program, l.disbursed_on, l.disbursed_amount,"
-    " l.outstanding, l.monthly_rate_bp, l.maturity_on, l.next_principal_on,"
-    " l.next_principal_amount, l.interest_due, l.overdue_amount, l.status"
-    " FROM loans l JOIN members m ON m.id = l.member_id ORDER BY l.id",
-    "SELECT m.code, s.balance FROM savings s"
-    " JOIN members m ON m.id = s.member_id ORDER BY s.member_id",
-    "SELECT receipt_code, posted_on, interest, savings, principal"
-    " FROM postings ORDER BY id",
+    COMMUNE_SELECT " ORDER BY id",          GROUP_SELECT " ORDER BY g.id",
+    MEMBER_SELECT " ORDER BY m.id",         LOAN_SELECT " ORDER BY l.id",
+    SAVINGS_SELECT " ORDER BY s.member_id", POSTING_SELECT " ORDER BY id",
 };
 
 gw_err db_table_count(struct db *db, enum db_table t, int64_t *n)
