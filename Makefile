@@ -55,6 +55,8 @@ SUPPORT_SRC = $(wildcard tests/support/*.c)
 SUPPORT_OBJ = $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/unit/test_*.c tests/integration/test_*.c)
 TEST_BIN = $(TEST_SRC:%.c=$(BUILD)/%)
+# Tests of the test tooling itself (the runner, the log gate's CLI).
+SCRIPT_TESTS = $(wildcard tests/selftest/test_*.sh)
 
 # V=1 shows the full commands.
 ifeq ($(V),1)
@@ -107,7 +109,7 @@ test: deps
 check: test
 
 _test: $(BIN) $(TEST_BIN)
-	@BUILD=$(BUILD) tests/run.sh $(TEST_BIN)
+	@BUILD=$(BUILD) tests/run.sh $(TEST_BIN) $(SCRIPT_TESTS)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 _test

@@ -1,8 +1,23 @@
 #!/bin/sh
-# run.sh - run each test binary from the top of the tree, then one summary.
-# Each binary prints cmocka's own report; this adds up their counts and
-# ends with "tests: N passed, N failed" (cases), after the binaries' line.
+# run.sh - run each test from the top of the tree, then one summary.
+#
+#   tests/run.sh TEST...        TEST_TIMEOUT=300 (seconds a test may take)
+#
+# Each test is a cmocka binary (its own report is shown and its counts
+# added up) or any other executable (one case: passed when it exits 0).
+# No test can hang the run: each gets TEST_TIMEOUT seconds, then its whole
+# process group gets SIGTERM and, 5 s later, SIGKILL (coreutils timeout
+# makes the test a group leader and signals the group), and it is
+# reported failed by name; the run goes on to the next. Ends with
+# "tests: N passed, N failed" (cases), after the binaries' line.
 set -u
+limit=${TEST_TIMEOUT:-300}
+case "$limit" in
+'' | *[!0-9]* | 0)
+    echo "run.sh: TEST_TIMEOUT must be a whole number of seconds > 0" >&2
+    exit 2
+    ;;
+esac
 passed=0
 failed=0
 bins_failed=0
@@ -10,16 +25,26 @@ failed_names=""
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for t in "$@"; do
-    if "$t" >"$out" 2>&1; then rc=0; else rc=1; fi
+    timeout --kill-after=5 "$limit" "$t" >"$out" 2>&1 </dev/null
+    rc=$?
     cat "$out"
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$out" | tail -n 1)
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:/\1/p' "$out" | tail -n 1)
+    if [ -z "$p$f" ]; then # not cmocka: the test is one case
+        [ "$rc" -eq 0 ] && p=1 || f=1
+    fi
     passed=$((passed + ${p:-0}))
     failed=$((failed + ${f:-0}))
     if [ "$rc" -ne 0 ]; then
         bins_failed=$((bins_failed + 1))
         failed_names="$failed_names $t"
-        # A binary that crashed before cmocka's summary still counts.
+        # 124: timeout's TERM ended it; 137: the KILL that followed.
+        if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+            echo "run.sh: $t: TIMED OUT after $limit s (process group killed)"
+        else
+            echo "run.sh: $t: FAILED (exit $rc)"
+        fi
+        # A binary that crashed or hung before cmocka's summary still counts.
         [ -z "$f" ] && failed=$((failed + 1))
     fi
 done
