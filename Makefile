@@ -55,6 +55,8 @@ SUPPORT_SRC = $(wildcard tests/support/*.c)
 SUPPORT_OBJ = $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/unit/test_*.c tests/integration/test_*.c)
 TEST_BIN = $(TEST_SRC:%.c=$(BUILD)/%)
+# The log gate for shell tests (tests/support/log_gate.h).
+TOOL_BIN = $(BUILD)/tests/tools/loggate
 # Tests of the test tooling itself (the runner, the log gate's CLI).
 SCRIPT_TESTS = $(wildcard tests/selftest/test_*.sh)
 
@@ -108,7 +110,7 @@ test: deps
 	@$(MAKE) --no-print-directory _test
 check: test
 
-_test: $(BIN) $(TEST_BIN)
+_test: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) tests/run.sh $(TEST_BIN) $(SCRIPT_TESTS)
 
 asan: deps

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "db/db.h"
 #include "gateway/server.h"
 #include "common/banned.h"
 
@@ -56,6 +57,11 @@ int cmd_serve(int argc, char **argv)
     if (cli_load_config(config, &cfg) != 0)
         return 1;
     log_set_level((enum log_level)cfg.log_level);
+    /* A missing or damaged file is the operator's to fix: never serve
+     * from a new, empty database that would answer every member "not
+     * found" and lose nothing visibly. */
+    if (db_check_start(cfg.db_path) != GW_OK)
+        return 1;
     /* Every thread started from here inherits the mask: the signals are
      * taken only by sigwait() below, so no work ever runs in a handler. */
     (void)sigemptyset(&set);

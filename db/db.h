@@ -31,6 +31,11 @@ gw_err db_open(const char *path, struct db **out);
  * (GW_ENOTFOUND, logged) rather than created: for the operator's tools,
  * where a mistyped --db must not answer from a new, empty database. */
 gw_err db_open_existing(const char *path, struct db **out);
+/* Whether serve may start on path: refuses (logged, in words an
+ * operator can act on) a database that is missing, not a regular file,
+ * empty, not SQLite, without diemtua's schema, newer than this build, or
+ * damaged (PRAGMA quick_check). Creates and changes nothing. */
+gw_err db_check_start(const char *path);
 /* NULL-safe; finalizes every cached statement. */
 void db_close(struct db *db);
 

@@ -132,7 +132,9 @@ static void run_batch(struct writer *w, struct writer_job *batch, size_t n)
     if (err != GW_OK) {
         /* Nothing of this batch is durable: every job must be retried. */
         db_rollback(w->db);
-        log_error("writer", "batch of %zu lost: %s", n, gw_strerror(err));
+        log_error("writer",
+                  "batch of %zu not stored (answered 503 to retry): %s", n,
+                  gw_strerror(err));
         fail_all(batch, GW_EBUSY);
         queued = 0;
     }

@@ -28,6 +28,7 @@
 #include "gateway/outbox.h"
 #include "gateway/provider.h"
 #include "gateway/writer.h"
+#include "tests/support/log_gate.h"
 #include "tests/support/stub_aggregator.h"
 #include "common/banned.h"
 
@@ -145,6 +146,11 @@ static int setup(void **state)
     f->cfg.connect_timeout_ms = 1000;
     f->cfg.request_timeout_ms = 3000;
     f->cfg.daily_sms_budget = 0;
+    log_gate_begin();
+    /* The fault this test injects, as the writer and the sender report it. */
+    log_gate_expect("injected disk full");
+    log_gate_expect("cannot record send results");
+    log_gate_expect("not stored (answered 503 to retry)");
     f->stub = stub_start();
     if (f->stub == NULL || db_open(f->path, &f->db) != GW_OK)
         return -1;
@@ -158,6 +164,7 @@ static int teardown(void **state)
 {
     struct fx *f = *state;
     char p[128];
+    long findings;
 
     db_fault_full(false);
     outbox_stop(f->ob);
@@ -165,6 +172,7 @@ static int teardown(void **state)
     writer_free(f->w);
     stub_stop(f->stub);
     db_close(f->db);
+    findings = log_gate_end(f->path);
     (void)unlink(f->path);
     (void)snprintf(p, sizeof(p), "%s-wal", f->path);
     (void)unlink(p);
@@ -172,7 +180,7 @@ static int teardown(void **state)
     (void)unlink(p);
     (void)rmdir(f->dir);
     free(f);
-    return 0;
+    return findings == 0 ? 0 : -1;
 }
 
 /* Submits one job and waits for its answer; the time it took in ms. */

@@ -24,6 +24,7 @@
 #include "db/db_pin.h"
 #include "gateway/server.h"
 #include "handlers/pin.h"
+#include "tests/support/log_gate.h"
 #include "tests/support/member_fixture.h"
 #include "common/banned.h"
 
@@ -55,6 +56,10 @@ static int fx_setup(void **state)
     struct db *db = NULL;
 
     assert_non_null(fx);
+    log_gate_begin();
+    log_gate_secret(TOKEN);
+    log_gate_secret(PEPPER);
+    log_gate_secret(PIN);
     (void)snprintf(fx->dir, sizeof(fx->dir), "/tmp/dt_ussd_XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
     config_defaults(&fx->cfg);
@@ -89,15 +94,18 @@ static int fx_teardown(void **state)
     char path[128];
     static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm"};
     size_t i;
+    long findings;
 
     server_stop(fx->srv);
+    (void)snprintf(path, sizeof(path), "%s/t.db", fx->dir);
+    findings = log_gate_end(path);
     for (i = 0; i < 3; i++) {
         (void)snprintf(path, sizeof(path), "%s/%s", fx->dir, files[i]);
         (void)unlink(path);
     }
     (void)rmdir(fx->dir);
     free(fx);
-    return 0;
+    return findings == 0 ? 0 : -1;
 }
 
 static long long count(struct fixture *fx, const char *sql)

@@ -5,11 +5,13 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -343,11 +345,145 @@ static void test_open_existing(void **state)
     (void)unlink(dir);
 }
 
+/* ---- db_check_start: what serve refuses to start on ---------------- */
+
+static void write_bytes(const char *path, long off, const char *bytes, size_t n,
+                        const char *mode)
+{
+    FILE *f = fopen(path, mode);
+
+    assert_non_null(f);
+    assert_int_equal(fseek(f, off, SEEK_SET), 0);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void raw_sql(const char *path, const char *sql)
+{
+    sqlite3 *c = NULL;
+
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_close(c), SQLITE_OK);
+}
+
+/* A diemtua database with enough rows for several pages (its WAL folded
+ * into the file by the last close). */
+static void make_good(const char *path)
+{
+    struct db *db = NULL;
+
+    assert_int_equal(db_open(path, &db), GW_OK);
+    db_close(db);
+    raw_sql(path, "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+                  " FROM s WHERE i < 2000) INSERT INTO communes(code, name,"
+                  " district, province, session_day, officer_phone)"
+                  " SELECT 'C' || i, 'Xa ' || i, 'D', 'P', 15, '+84912345678'"
+                  " FROM s");
+}
+
+static void make_none(const char *path)
+{
+    (void)path;
+}
+static void make_dir(const char *path)
+{
+    assert_int_equal(mkdir(path, 0700), 0);
+}
+static void make_empty(const char *path)
+{
+    write_bytes(path, 0, "", 0, "w");
+}
+static void make_garbage(const char *path)
+{
+    char junk[8192];
+    size_t i;
+
+    for (i = 0; i < sizeof(junk); i++)
+        junk[i] = (char)(i * 131 + 7);
+    write_bytes(path, 0, junk, sizeof(junk), "w");
+}
+static void make_plain_sqlite(const char *path)
+{
+    raw_sql(path, "CREATE TABLE t(x)");
+}
+static void make_newer(const char *path)
+{
+    make_good(path);
+    raw_sql(path, "PRAGMA user_version = 999");
+}
+/* The header is intact; a page of the communes table (the last ones
+ * written) is overwritten whole. */
+static void make_damaged(const char *path)
+{
+    char junk[4096];
+    struct stat st;
+
+    memset(junk, 0x5a, sizeof(junk));
+    make_good(path);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size >= 8 * 4096);
+    write_bytes(path, (long)st.st_size - 3 * 4096, junk, sizeof(junk), "r+");
+}
+static void make_truncated(const char *path)
+{
+    struct stat st;
+
+    make_good(path);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(truncate(path, st.st_size / 2), 0);
+}
+
+static const struct {
+    const char *name;
+    void (*make)(const char *path);
+    gw_err want;
+} check_rows[] = {
+    {"missing", make_none, GW_ENOTFOUND},
+    {"a directory", make_dir, GW_EDB},
+    {"empty", make_empty, GW_EDB},
+    {"not SQLite", make_garbage, GW_EDB},
+    {"SQLite without diemtua's schema", make_plain_sqlite, GW_EDB},
+    {"newer schema", make_newer, GW_EDB},
+    {"damaged pages", make_damaged, GW_EDB},
+    {"truncated", make_truncated, GW_EDB},
+    {"good", make_good, GW_OK},
+};
+
+static void test_check_start(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(check_rows); i++) {
+        struct tmp t = {"", ""};
+        struct stat before, after;
+        bool existed;
+        gw_err got;
+
+        tmp_make(&t);
+        check_rows[i].make(t.path);
+        existed = stat(t.path, &before) == 0;
+        got = db_check_start(t.path);
+        if (got != check_rows[i].want)
+            fail_msg("%s: got %s, want %s", check_rows[i].name,
+                     gw_strerror(got), gw_strerror(check_rows[i].want));
+        /* Nothing created, nothing grown or shrunk. */
+        assert_int_equal(stat(t.path, &after) == 0, existed);
+        if (existed && S_ISREG(before.st_mode))
+            assert_int_equal(after.st_size, before.st_size);
+        if (existed && S_ISDIR(before.st_mode))
+            assert_int_equal(rmdir(t.path), 0);
+        tmp_remove(&t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fresh_file),
         cmocka_unit_test(test_open_existing),
+        cmocka_unit_test(test_check_start),
         cmocka_unit_test(test_memory),
         cmocka_unit_test(test_migrate_from_each_version),
         cmocka_unit_test(test_newer_refused),
