@@ -139,7 +139,7 @@ run: deps
 demo-db: $(BIN)
 	@scripts/demo-db.sh $(BIN) $(BUILD)/demo.db config/demo.conf
 
-e2e: $(BIN)
+e2e: $(BIN) $(TOOL_BIN)
 	@scripts/install-deps.sh --e2e
 	tests/e2e/kannel.sh $(BIN)
 

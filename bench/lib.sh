@@ -1,7 +1,11 @@
 # lib.sh - helpers shared by bench/run.sh and tests/fault/*.sh (sourced)
 #
 # Everything listens on 127.0.0.1 on random high ports; every process
-# started here is remembered in DT_PIDS and stopped by dt_cleanup.
+# started here is remembered in DT_PIDS and stopped by dt_cleanup. No wait
+# here is unbounded: a process that does not stop when asked is killed
+# (dt_stop), a file or a server that does not appear in time is a failure
+# (dt_wait_file, dt_wait_http), a helper that overstays is killed
+# (dt_wait_pid). The make targets also run each script under timeout(1).
 
 DT_PIDS=""
 DT_TOKEN=bench-kannel-token-000001
@@ -33,7 +37,7 @@ connection_timeout = 10
 [database]
 path = $db
 [log]
-level = warn
+level = ${DT_LOG_LEVEL:-warn}
 [outbound]
 provider = kannel
 send_rate = $rate
@@ -104,9 +108,45 @@ dt_rss_kb() {
     sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status" 2>/dev/null
 }
 
+# dt_stop PID [SECONDS]: SIGTERM, then SIGKILL if PID is still running
+# after SECONDS (default 30); reaps it. False when it had to be killed.
+dt_stop() {
+    kill "$1" 2>/dev/null || { wait "$1" 2>/dev/null; return 0; }
+    dt_wait_pid "$1" "${2:-30}"
+}
+
+# dt_wait_pid PID SECONDS: waits for a background PID to exit on its own;
+# after SECONDS it is killed (SIGKILL) and the answer is false. Its exit
+# status is in DT_RC.
+dt_wait_pid() {
+    _end=$(($(date +%s) + $2))
+    while kill -0 "$1" 2>/dev/null; do
+        if [ "$(date +%s)" -ge "$_end" ]; then
+            echo "  (pid $1 still running after $2 s: killed)" >&2
+            kill -9 "$1" 2>/dev/null
+            wait "$1" 2>/dev/null
+            DT_RC=137
+            return 1
+        fi
+        sleep 0.1
+    done
+    wait "$1" 2>/dev/null
+    DT_RC=$?
+    return 0
+}
+
+# dt_wait_file FILE SECONDS: true once FILE is not empty.
+dt_wait_file() {
+    _end=$(($(date +%s) + $2))
+    while [ ! -s "$1" ]; do
+        [ "$(date +%s)" -ge "$_end" ] && return 1
+        sleep 0.1
+    done
+}
+
 dt_cleanup() {
     for p in $DT_PIDS; do kill "$p" 2>/dev/null; done
-    for p in $DT_PIDS; do wait "$p" 2>/dev/null; done
+    for p in $DT_PIDS; do dt_wait_pid "$p" 10; done
     DT_PIDS=""
 }
 

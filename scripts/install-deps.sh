@@ -5,11 +5,12 @@
 # the exact command to run and fails. Quiet and quick when all are present.
 #   scripts/install-deps.sh          build, test and run
 #   scripts/install-deps.sh --e2e    also Kannel for the end-to-end test
+#   scripts/install-deps.sh --bench  also wrk and Kannel for make bench
 set -eu
 
 pkgs="build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev
 libsqlite3-dev libsodium-dev libutf8proc-dev libcmocka-dev libssl-dev
-libjansson-dev sqlite3 curl
+libjansson-dev sqlite3 curl bc iproute2
 ca-certificates cppcheck clang-format"
 for arg in "$@"; do
     case "$arg" in

@@ -41,6 +41,12 @@ if [ -z "$BIN" ] || [ ! -x "$BIN" ]; then
     exit 2
 fi
 case $BIN in /*) ;; *) BIN=$TOP/$BIN ;; esac
+GATE=${GATE:-$(dirname "$BIN")/tests/tools/loggate}
+if [ ! -x "$GATE" ]; then
+    echo "e2e: $GATE not found: make $(dirname "$BIN")/tests/tools/loggate" >&2
+    echo "e2e: 0 passed, 1 failed"
+    exit 1
+fi
 for x in "$BEARERBOX" "$SMSBOX" "$FAKESMSC"; do
     if [ ! -x "$x" ]; then
         echo "e2e: $x not found: run scripts/install-deps.sh --e2e" >&2
@@ -351,3 +357,16 @@ check "a UCS-2 MO arrives as UTF-8" \
 check "its reply reaches the handset" wait_until 20 reply_count_is 2
 check "both replies end DELIVERED" \
     wait_until 20 sql_is "SELECT count(*) FROM outbox WHERE state = 'DELIVERED';" 2
+
+# The log gate (tests/support/log_gate.h) over what diemtua logged and
+# stored: no unexpected ERROR, no sanitizer report, no credential of its
+# configuration, no whole phone number in the log.
+gate_ok() {
+    "$GATE" --conf "$TMP/diemtua.conf" --db "$DB" "$TMP/diemtua.log" \
+        >"$TMP/gate.log" 2>&1 </dev/null
+    rc=$?
+    sed 's/^/     /' "$TMP/gate.log"
+    return $rc
+}
+check "log gate over diemtua's log and stored texts" gate_ok
+

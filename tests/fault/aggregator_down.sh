@@ -2,6 +2,7 @@
 # aggregator_down.sh - the aggregator is down for a while, then back
 #
 #   tests/fault/aggregator_down.sh      N=3000 messages, DOWN=60 seconds
+#   FT_QUICK=1 (CI)                     N=1000, DOWN=15
 #
 # The stub aggregator is not running while N inbound SMS arrive, so every
 # reply queues and each send attempt fails (connection refused) and backs
@@ -11,8 +12,8 @@
 # (distinct ids = replies), repeats counted, time to drain, the deepest
 # queue seen, integrity_check ok. Stops by itself; loopback only.
 . "$(dirname "$0")/common.sh"
-N=${N:-3000}
-DOWN=${DOWN:-60}
+N=${N:-$(ft_pick 3000 1000)}
+DOWN=${DOWN:-$(ft_pick 60 15)}
 
 echo "aggregator_down: $N messages, aggregator down ${DOWN} s"
 ft_data "$FT/d"
@@ -41,8 +42,7 @@ t1=$(date +%s.%N)
 ft_drain "$port" 120
 drained=$?
 t2=$(date +%s.%N)
-kill "$DT_PID"
-wait "$DT_PID"
+dt_stop "$DT_PID"
 ft_stub_stop
 read -r _ sreq suniq sdups _ <<<"$(grep '^STUB' "$FT/stub.out" | tail -n 1)"
 db=$FT/d/dt.db
@@ -59,4 +59,5 @@ ft_eq "replies not sent" "$unsent" 0
 ft_eq "distinct replies at the stub" "$suniq" "$N"
 echo "  duplicates at the stub: $sdups of $sreq requests"
 ft_eq "integrity_check" "$integ" ok
+ft_gate "log gate (server log, stored texts, credentials)" "$FT/serve.log" "$db"
 ft_done

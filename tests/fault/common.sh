@@ -3,11 +3,15 @@
 # Builds the release binary and the helpers, makes a small data set
 # (MEMBERS members, default 2000) in a fresh temporary folder FT, and
 # defines pass/fail bookkeeping. Everything listens on 127.0.0.1.
+# FT_QUICK=1 (make fault-ci, as CI runs them) takes each script's shorter
+# counts; an explicit count (N=..., KILLS=...) still wins.
 set -u
 cd "$(dirname "$0")/../.."
 . bench/lib.sh
 
 FT_MEMBERS=${FT_MEMBERS:-2000}
+# Every line the log gate can read: info, not the bench's warn.
+DT_LOG_LEVEL=${DT_LOG_LEVEL:-info}
 FT=$(mktemp -d /tmp/dt-fault.XXXXXX)
 FT_FAILS=0
 FT_CHECKS=0
@@ -30,6 +34,24 @@ ft_eq() { # NAME GOT WANT
     [ "$2" = "$3" ]
     ft_check "$1" $? "$2 (want $3)"
 }
+# ft_pick FULL QUICK: the count for this run.
+ft_pick() {
+    if [ -n "${FT_QUICK:-}" ]; then echo "$2"; else echo "$1"; fi
+}
+
+# ft_gate NAME LOG DB [loggate options...]: the log gate over the server's
+# log and the database's stored texts, with every credential of
+# $FT/dt.conf as a secret; one check.
+ft_gate() {
+    _name=$1 _log=$2 _db=$3
+    shift 3
+    _out=$(timeout 120 build/tests/tools/loggate --conf "$FT/dt.conf" \
+        --db "$_db" "$@" "$_log" </dev/null 2>&1)
+    _rc=$?
+    [ $_rc -ne 0 ] && printf '%s\n' "$_out" | head -n 20 | sed 's/^/    /'
+    ft_check "$_name" $_rc "$(printf '%s\n' "$_out" | tail -n 1)"
+}
+
 ft_done() {
     echo "$(basename "$0" .sh): $((FT_CHECKS - FT_FAILS)) passed, $FT_FAILS failed"
     [ "$FT_FAILS" -eq 0 ]
@@ -39,6 +61,7 @@ DIEMTUA=${DIEMTUA:-build/diemtua}
 if [ "$DIEMTUA" = build/diemtua ]; then
     make -s -j2 build/diemtua || exit 1
 fi
+make -s build/tests/tools/loggate || exit 1
 mkdir -p build/bench
 BCFLAGS="-O2 -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L"
 cc $BCFLAGS -o build/bench/stubagg bench/stubagg.c \
@@ -64,15 +87,13 @@ ft_stub() {
     build/bench/stubagg "$1" >"$2" &
     FT_STUB_PID=$!
     DT_PIDS="$DT_PIDS $FT_STUB_PID"
-    i=0
-    while [ ! -s "$2" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    dt_wait_file "$2" 5 || { echo "stub aggregator did not start"; exit 1; }
     FT_STUB_PORT=$(head -n 1 "$2")
 }
 
 # ft_stub_stop: SIGTERM the stub; its last STUB line is in its OUT.
 ft_stub_stop() {
-    kill "$FT_STUB_PID" 2>/dev/null
-    wait "$FT_STUB_PID" 2>/dev/null
+    dt_stop "$FT_STUB_PID" 10
 }
 
 # ft_drain PORT SECONDS: waits until the outbox has nothing queued and

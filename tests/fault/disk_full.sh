@@ -2,6 +2,7 @@
 # disk_full.sh - the database's file system fills up under load, then frees
 #
 #   tests/fault/disk_full.sh            (root: mounts a small tmpfs)
+#   FT_QUICK=1 (CI)                     N=1000
 #
 # The database lives on a tmpfs of its size plus 16 MB. After a first
 # batch of messages is acknowledged, a filler file takes every free byte
@@ -14,7 +15,7 @@
 # tmpfs has no real fsync: this proves the ENOSPC path, not power loss.
 # Needs root for mount; says so and skips (exit 0) otherwise.
 . "$(dirname "$0")/common.sh"
-N=${N:-2000}
+N=${N:-$(ft_pick 2000 1000)}
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "disk_full: skipped (needs root to mount a tmpfs)"
@@ -60,8 +61,7 @@ read -r _ _ ok3 _ _ unacked3 _ <"$FT/load3.out"
 echo "  after freeing: retried batch, $unacked3 never acknowledged"
 ft_drain "$port" 60
 drained=$?
-kill "$DT_PID"
-wait "$DT_PID"
+dt_stop "$DT_PID"
 ft_stub_stop
 read -r _ sreq suniq sdups _ <<<"$(grep '^STUB' "$FT/stub.out" | tail -n 1)"
 
@@ -85,4 +85,9 @@ ft_check "outbox drained" "$drained" "nothing queued or sending"
 ft_eq "replies not sent" "$unsent" 0
 echo "  replies at the stub: $suniq distinct, $sdups repeats"
 ft_eq "integrity_check" "$integ" ok
+# The errors a full disk must cause, and nothing else.
+ft_gate "log gate (only the disk-full errors)" "$FT/serve.log" "$db" \
+    --expect "database or disk is full" \
+    --expect "not stored (answered 503 to retry)" \
+    --expect "cannot record send results"
 ft_done

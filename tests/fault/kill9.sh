@@ -3,6 +3,7 @@
 #
 #   tests/fault/kill9.sh       N=20000 messages at RATE=1000/s, KILLS=10,
 #                              MONEY=1000 money commands at MRATE=50/s
+#   FT_QUICK=1 (CI)            N=6000, KILLS=5, MONEY=300
 #
 # An at-least-once aggregator (bench/loadgen, retrying every message until
 # it gets a 2xx) posts N inbound SMS "SD" from imported members while the
@@ -26,12 +27,15 @@
 #     inbound_id is the command's); each receipt SMS queued exactly once
 #     for its member (no money effect twice)
 #   - PRAGMA integrity_check is ok
+#   - the log gate: no unexpected ERROR, no sanitizer report, no PIN or
+#     credential in the log or the stored texts, no whole phone number
+#     in the log
 # Stops by itself (bounded by a 300 s deadline); loopback only.
 . "$(dirname "$0")/common.sh"
-N=${N:-20000}
+N=${N:-$(ft_pick 20000 6000)}
 RATE=${RATE:-1000}
-KILLS=${KILLS:-10}
-MONEY=${MONEY:-1000}
+KILLS=${KILLS:-$(ft_pick 10 5)}
+MONEY=${MONEY:-$(ft_pick 1000 300)}
 MRATE=${MRATE:-50}
 
 echo "kill9: $N messages and $MONEY money commands, $KILLS kill -9 of the server"
@@ -41,12 +45,13 @@ port=$(dt_port)
 dt_conf "$FT/dt.conf" "$port" "$FT/d/dt.db" "http://127.0.0.1:$FT_STUB_PORT" 500 \
     "[security]" "pin_pepper = kill9-fault-test-pepper-0001"
 
-# The leaders (seq 1 of each group, bench/gen.c) get PIN 1000 + group
-# number. money.txt: "LEADER_PHONE TEXT" lines for bench/loadgen, member
+# The leaders (seq 1 of each group, bench/gen.c) get PIN 739100 + group
+# number: six digits no id, count or amount of this run can equal, so
+# the log gate can look for each as a whole number. money.txt: "LEADER_PHONE TEXT" lines for bench/loadgen, member
 # by member in order of seq then group so every leader is busy;
 # money.csv: member_code,kind,interest,savings of the same lines.
 awk -F, 'NR > 1 && $6 == "leader" {
-    g = substr($2, 2); print $1, 1000 + g }' "$FT/d/members.csv" |
+    g = substr($2, 2); print $1, 739100 + g }' "$FT/d/members.csv" |
     while read -r code pin; do
         echo "$pin" | "$DIEMTUA" pin set "$code" --config "$FT/dt.conf" \
             >/dev/null 2>&1 || { echo "pin set $code failed"; exit 1; }
@@ -57,7 +62,7 @@ awk -F, 'NR > 1 && $6 != "leader" { print $3, substr($2, 2) + 0, $1 }' \
 awk -F, 'NR > 1 && $6 == "leader" { print substr($2, 2) + 0, "+84" substr($5, 2) }' \
     "$FT/d/members.csv" >"$FT/leaders.txt"
 awk 'NR == FNR { lead[$1] = $2; next }
-    { pin = 1000 + $2
+    { pin = 739100 + $2
       if ((FNR - 1) % 2 == 0) {
           print lead[$2], "THU+" $1 "+10000+5000+" pin >"'"$FT/money.txt"'"
           print $3 ",THU,10000,5000" >"'"$FT/money.csv"'"
@@ -66,6 +71,7 @@ awk 'NR == FNR { lead[$1] = $2; next }
           print $3 ",GTK,0,20000" >"'"$FT/money.csv"'"
       } }' "$FT/leaders.txt" "$FT/targets.txt"
 MONEY=$(wc -l <"$FT/money.txt")
+awk '{ print 739100 + $1 }' "$FT/leaders.txt" >"$FT/pins.txt"
 
 dt_serve "$DIEMTUA" "$FT/dt.conf" "$FT/serve.log" || { echo "server did not start"; exit 1; }
 
@@ -85,12 +91,13 @@ while [ $kills -lt "$KILLS" ]; do
     sleep "$((1 + RANDOM % 2)).$((RANDOM % 10))"
     { kill -0 $lg || kill -0 $mlg; } 2>/dev/null && under_load=$((under_load + 1))
     kill -9 "$DT_PID"
-    wait "$DT_PID" 2>/dev/null
+    dt_wait_pid "$DT_PID" 10
     kills=$((kills + 1))
     dt_serve "$DIEMTUA" "$FT/dt.conf" "$FT/serve.log" || { echo "restart failed"; exit 1; }
 done
-wait $lg
-wait $mlg
+# Each load generator has its own 240 s deadline; 60 s more, then killed.
+dt_wait_pid $lg 300
+dt_wait_pid $mlg 300
 read -r _ sent ok non2 noans unacked p50 p99 <"$FT/load.out"
 echo "  load: $sent requests, $ok acknowledged, $non2 non-2xx, $noans without answer (server down), $unacked never acknowledged"
 read -r _ msent mok mnon2 mnoans munacked _ _ <"$FT/money.out"
@@ -98,8 +105,7 @@ echo "  money: $msent requests, $mok acknowledged, $mnon2 non-2xx, $mnoans witho
 echo "  kills: $kills, of which $under_load while the load ran"
 ft_drain "$port" 120
 drained=$?
-kill "$DT_PID"
-wait "$DT_PID"
+dt_stop "$DT_PID"
 ft_stub_stop
 read -r _ sreq suniq sdups _ <<<"$(grep '^STUB' "$FT/stub.out" | tail -n 1)"
 
@@ -189,4 +195,6 @@ ft_eq "collections whose receipt is not queued exactly once" "$receipt_not_one" 
 ft_eq "receipt SMS queued" "$receipts" "$MONEY"
 echo "  money commands: $mthu THU, $((MONEY - mthu)) GTK, $MONEY collections, $receipts receipts"
 ft_eq "integrity_check" "$integ" ok
+ft_gate "log gate (server log, stored texts, PINs and credentials)" \
+    "$FT/serve.log" "$db" --secrets "$FT/pins.txt"
 ft_done

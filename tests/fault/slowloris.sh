@@ -2,6 +2,7 @@
 # slowloris.sh - slow-headers client flood while legitimate traffic flows
 #
 #   tests/fault/slowloris.sh        SLOW=400 connections, 30 s
+#   FT_QUICK=1 (CI)                 the same (it is short already)
 #
 # The server runs with its default limits (connection_limit 512,
 # connection_timeout 10 s). SLOW connections each send the start of a
@@ -49,38 +50,38 @@ flood() {
     DT_PIDS="$DT_PIDS $FLOOD_PID"
 }
 
-legit() { # PREFIX -> load line
-    build/bench/loadgen "http://127.0.0.1:$port" "$DT_TOKEN" "$FT/d/phones.txt" \
+legit() { # PREFIX -> load line (loadgen stops itself after 60 s)
+    timeout 90 build/bench/loadgen "http://127.0.0.1:$port" "$DT_TOKEN" "$FT/d/phones.txt" \
         "$1" 2000 8 0 60 "$FT/$1.log" 100 | tail -n 1
 }
 
 echo "slowloris: $SLOW slow connections (limit 512) + 2000 legitimate messages"
 rm -f "$FT/flood.open"
 flood "$SLOW" 30
-while [ ! -s "$FT/flood.open" ]; do sleep 0.2; done
+dt_wait_file "$FT/flood.open" 30 || { echo "the flood did not start"; exit 1; }
 sleep 1
 read -r _ sent ok non2 noans unacked p50 p99 <<<"$(legit sl)"
 echo "  slow connections held: $(cat "$FT/flood.open"); legitimate: $ok of 2000 answered 2xx, p50 $((p50 / 1000)) ms, p99 $((p99 / 1000)) ms"
 ft_eq "legitimate messages not answered 2xx" "$unacked" 0
 kill -0 "$DT_PID"
 ft_check "server alive" $? "pid $DT_PID"
-kill "$FLOOD_PID" 2>/dev/null
-wait "$FLOOD_PID" 2>/dev/null
+dt_stop "$FLOOD_PID" 10
 sleep 1
 
 echo "slowloris: $LIMIT_FLOOD slow connections, above the limit (measured only)"
 rm -f "$FT/flood.open"
 flood "$LIMIT_FLOOD" 30
-while [ ! -s "$FT/flood.open" ]; do sleep 0.2; done
+dt_wait_file "$FT/flood.open" 30 || { echo "the flood did not start"; exit 1; }
 sleep 1
 read -r _ sent ok non2 noans unacked p50 p99 <<<"$(legit sl2)"
 echo "  slow connections opened: $(cat "$FT/flood.open"); legitimate: $ok of 2000 answered 2xx, $noans without answer"
-kill "$FLOOD_PID" 2>/dev/null
-wait "$FLOOD_PID" 2>/dev/null
+dt_stop "$FLOOD_PID" 10
 sleep 2
 read -r _ sent ok non2 noans unacked p50 p99 <<<"$(legit sl3)"
 echo "  after the flood stops: $ok of 2000 answered 2xx"
 ft_eq "legitimate messages after the flood, not answered 2xx" "$unacked" 0
 kill -0 "$DT_PID"
 ft_check "server alive" $? "pid $DT_PID"
+dt_stop "$DT_PID"
+ft_gate "log gate (server log, stored texts, credentials)" "$FT/serve.log" "$FT/d/dt.db"
 ft_done

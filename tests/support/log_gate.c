@@ -12,16 +12,29 @@
 #include "tests/support/log_gate.h"
 #include "common/banned.h"
 
-void gate_add_secret(struct gate_rules *r, const char *secret)
+static int add(const char **list, size_t *n, const char *s)
 {
-    if (secret != NULL && secret[0] != '\0' && r->nsecrets < GATE_MAX)
-        r->secrets[r->nsecrets++] = secret;
+    if (s == NULL || s[0] == '\0')
+        return 0;
+    if (*n == GATE_MAX) {
+        (void)fprintf(stderr,
+                      "log gate: more than %d secrets or expected "
+                      "errors\n",
+                      GATE_MAX);
+        return -1;
+    }
+    list[(*n)++] = s;
+    return 0;
 }
 
-void gate_add_expected(struct gate_rules *r, const char *substr)
+int gate_add_secret(struct gate_rules *r, const char *secret)
 {
-    if (substr != NULL && substr[0] != '\0' && r->nexpected < GATE_MAX)
-        r->expected[r->nexpected++] = substr;
+    return add(r->secrets, &r->nsecrets, secret);
+}
+
+int gate_add_expected(struct gate_rules *r, const char *substr)
+{
+    return add(r->expected, &r->nexpected, substr);
 }
 
 static bool is_digit(char c)
@@ -319,12 +332,14 @@ static const char *own(const char *s)
 
 void log_gate_expect(const char *substr)
 {
-    gate_add_expected(&cap.rules, own(substr));
+    if (gate_add_expected(&cap.rules, own(substr)) != 0)
+        abort();
 }
 
 void log_gate_secret(const char *secret)
 {
-    gate_add_secret(&cap.rules, own(secret));
+    if (gate_add_secret(&cap.rules, own(secret)) != 0)
+        abort();
 }
 
 long log_gate_end(const char *db_path)

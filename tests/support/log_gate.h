@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define GATE_MAX 64
+#define GATE_MAX 256
 
 struct gate_rules {
     const char *secrets[GATE_MAX];
@@ -29,9 +29,10 @@ struct gate_rules {
     size_t nexpected;
 };
 
-/* Adds to r (the string is not copied). Empty strings are ignored. */
-void gate_add_secret(struct gate_rules *r, const char *secret);
-void gate_add_expected(struct gate_rules *r, const char *substr);
+/* Adds to r (the string is not copied). Empty strings are ignored.
+ * -1 (and a message on stderr) when r already holds GATE_MAX. */
+int gate_add_secret(struct gate_rules *r, const char *secret);
+int gate_add_expected(struct gate_rules *r, const char *substr);
 
 /* What is wrong with one log line, or NULL when nothing is. why holds the
  * detail (never the secret itself). */

@@ -1,8 +1,9 @@
 /* loggate.c - the log gate (tests/support/log_gate.h) for shell tests
  *
- *   loggate [--secret S]... [--conf FILE]... [--expect SUBSTR]...
- *           [--db DB]... LOG...
+ *   loggate [--secret S]... [--secrets FILE]... [--conf FILE]...
+ *           [--expect SUBSTR]... [--db DB]... LOG...
  *
+ * --secrets takes one secret a line (the PINs a test set, say).
  * --conf takes as secrets the values of a diemtua configuration's keys
  * that hold credentials (token, password, private_key, api_key,
  * pin_pepper and any key ending in _token, _password or _secret); a
@@ -18,8 +19,8 @@
 #include "common/banned.h"
 
 static const char *const usage =
-    "usage: loggate [--secret S]... [--conf FILE]... [--expect SUBSTR]...\n"
-    "               [--db DB]... LOG...\n";
+    "usage: loggate [--secret S]... [--secrets FILE]... [--conf FILE]...\n"
+    "               [--expect SUBSTR]... [--db DB]... LOG...\n";
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -81,7 +82,31 @@ static int read_conf(struct gate_rules *r, const char *path)
             if (val == NULL)
                 continue;
         }
-        gate_add_secret(r, strdup(val)); /* lives until exit */
+        if (gate_add_secret(r, strdup(val)) != 0) { /* lives until exit */
+            (void)fclose(f);
+            return -1;
+        }
+    }
+    (void)fclose(f);
+    return 0;
+}
+
+static int read_secrets(struct gate_rules *r, const char *path)
+{
+    char line[512];
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL) {
+        perror(path);
+        return -1;
+    }
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *v = trim(line);
+
+        if (v[0] != '\0' && gate_add_secret(r, strdup(v)) != 0) {
+            (void)fclose(f);
+            return -1;
+        }
     }
     (void)fclose(f);
     return 0;
@@ -98,11 +123,16 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
 
-        if (i + 1 < argc && strcmp(a, "--secret") == 0)
-            gate_add_secret(&r, argv[++i]);
-        else if (i + 1 < argc && strcmp(a, "--expect") == 0)
-            gate_add_expected(&r, argv[++i]);
-        else if (i + 1 < argc && strcmp(a, "--conf") == 0) {
+        if (i + 1 < argc && strcmp(a, "--secret") == 0) {
+            if (gate_add_secret(&r, argv[++i]) != 0)
+                return 2;
+        } else if (i + 1 < argc && strcmp(a, "--expect") == 0) {
+            if (gate_add_expected(&r, argv[++i]) != 0)
+                return 2;
+        } else if (i + 1 < argc && strcmp(a, "--secrets") == 0) {
+            if (read_secrets(&r, argv[++i]) != 0)
+                return 2;
+        } else if (i + 1 < argc && strcmp(a, "--conf") == 0) {
             if (read_conf(&r, argv[++i]) != 0)
                 return 2;
         } else if (i + 1 < argc && strcmp(a, "--db") == 0 && ndbs < GATE_MAX)

@@ -23,10 +23,23 @@
 static void rules(struct gate_rules *r)
 {
     memset(r, 0, sizeof(*r));
-    gate_add_secret(r, PIN);
-    gate_add_secret(r, TOKEN);
-    gate_add_secret(r, ""); /* ignored */
-    gate_add_expected(r, "injected disk full");
+    assert_int_equal(gate_add_secret(r, PIN), 0);
+    assert_int_equal(gate_add_secret(r, TOKEN), 0);
+    assert_int_equal(gate_add_secret(r, ""), 0); /* ignored */
+    assert_int_equal(gate_add_expected(r, "injected disk full"), 0);
+}
+
+/* A full list is refused out loud, never silently cut. */
+static void test_full(void **state)
+{
+    static struct gate_rules r;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < GATE_MAX; i++)
+        assert_int_equal(gate_add_secret(&r, "s"), 0);
+    assert_int_equal(gate_add_secret(&r, "one too many"), -1);
+    assert_int_equal(r.nsecrets, GATE_MAX);
 }
 
 static const struct {
@@ -220,7 +233,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_log_lines),     cmocka_unit_test(test_texts),
         cmocka_unit_test(test_scan_log_file), cmocka_unit_test(test_scan_db),
-        cmocka_unit_test(test_capture),
+        cmocka_unit_test(test_capture),       cmocka_unit_test(test_full),
     };
 
     return cmocka_run_group_tests_name("log_gate", tests, NULL, NULL);
