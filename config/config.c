@@ -124,6 +124,10 @@ static const struct cfg_key keys[] = {
      S(CFG_STR_SIZE - 1), "", NULL},
     {"esms", "private_key", CFG_STRING, F(esms.private_key), 0,
      S(CFG_STR_SIZE - 1), "", NULL},
+    {"esms", "cpid", CFG_STRING, F(esms.cpid), 0, S(CFG_STR_SIZE - 1), "",
+     NULL},
+    {"esms", "receiver_time_window", CFG_UINT, F(esms.time_window), 60, 86400,
+     "900", NULL},
     {"esms", "sender", CFG_STRING, F(esms.sender), 0, S(CFG_STR_SIZE - 1), "",
      NULL},
     {"esms", "dlr_url", CFG_URL, F(esms.dlr_url), 0, S(CFG_STR_SIZE - 1), "",
@@ -754,6 +758,12 @@ static gw_err cross_check(struct cfg_parse *p)
             return cfg_fail(p, pr->line, "token", "required in [%s]",
                             providers[i]);
     }
+    /* The signature does not separate its fields: only a pinned cpid
+     * keeps an MO from being re-cut into a new one (docs/PROVIDERS.md). */
+    if (p->cfg->esms.enabled && p->cfg->esms.private_key[0] != '\0' &&
+        p->cfg->esms.cpid[0] == '\0')
+        return cfg_fail(p, p->cfg->esms.line, "cpid",
+                        "required in [esms] with private_key");
     err = check_outbound(p);
     if (err)
         return err;

@@ -43,10 +43,12 @@ struct cfg_provider {
     char api_key[CFG_STR_SIZE];     /* eSMS ApiKey, AT apiKey header */
     char secret_key[CFG_STR_SIZE];  /* eSMS SecretKey */
     char private_key[CFG_STR_SIZE]; /* eSMS key for the MO `sign` */
-    char sender[CFG_STR_SIZE];      /* from / Brandname / short code */
-    char dlr_url[CFG_STR_SIZE];     /* our public base URL for DLRs */
-    unsigned sms_type;              /* eSMS SmsType (2 = customer care) */
-    unsigned line; /* line of the [section] header, 0 if absent */
+    char cpid[CFG_STR_SIZE];        /* eSMS: our account's cpid in an MO */
+    unsigned time_window;       /* eSMS: receiverTime within this of now, s */
+    char sender[CFG_STR_SIZE];  /* from / Brandname / short code */
+    char dlr_url[CFG_STR_SIZE]; /* our public base URL for DLRs */
+    unsigned sms_type;          /* eSMS SmsType (2 = customer care) */
+    unsigned line;              /* line of the [section] header, 0 if absent */
 };
 
 struct dt_config {

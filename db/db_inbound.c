@@ -59,6 +59,50 @@ gw_err db_inbound_exists(struct db *db, const char *provider,
                : db_error(db, rc, "find inbound");
 }
 
+gw_err db_inbound_alias_exists(struct db *db, const char *provider,
+                               const char *alias, bool *found)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM inbound_alias WHERE"
+                                   " provider = ?1 AND alias = ?2");
+    int rc;
+
+    if (st == NULL)
+        return GW_EDB;
+    if (db_bind_text(st, 1, provider) || db_bind_text(st, 2, alias)) {
+        db_stmt_done(st);
+        return GW_EDB;
+    }
+    rc = sqlite3_step(st);
+    db_stmt_done(st);
+    *found = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? GW_OK
+               : db_error(db, rc, "find inbound alias");
+}
+
+gw_err db_inbound_alias_insert(struct db *db, const char *provider,
+                               const char *alias, int64_t inbound_id)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT INTO inbound_alias(provider,"
+                                   " alias, inbound_id) VALUES (?1, ?2, ?3)");
+    int rc;
+
+    if (st == NULL)
+        return GW_EDB;
+    if (db_bind_text(st, 1, provider) || db_bind_text(st, 2, alias) ||
+        sqlite3_bind_int64(st, 3, inbound_id)) {
+        db_stmt_done(st);
+        return GW_EDB;
+    }
+    rc = sqlite3_step(st);
+    db_stmt_done(st);
+    if (rc == SQLITE_DONE)
+        return GW_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return GW_EEXIST;
+    return db_error(db, rc, "insert inbound alias");
+}
+
 gw_err db_inbound_count(struct db *db, int64_t *n)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM inbound");

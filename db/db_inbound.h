@@ -16,6 +16,14 @@
 gw_err db_inbound_exists(struct db *db, const char *provider,
                          const char *provider_id, bool *found);
 
+/* A second dedup key of an inbound row (eSMS's sign): *found when
+ * (provider, alias) is stored; insert ties alias to inbound_id
+ * (GW_EEXIST when taken). */
+gw_err db_inbound_alias_exists(struct db *db, const char *provider,
+                               const char *alias, bool *found);
+gw_err db_inbound_alias_insert(struct db *db, const char *provider,
+                               const char *alias, int64_t inbound_id);
+
 /* Number of inbound rows (tests, /metrics). */
 gw_err db_inbound_count(struct db *db, int64_t *n);
 

@@ -217,9 +217,22 @@ static const char *const migration_2[] = {
     NULL,
 };
 
+static const char *const migration_3[] = {
+    /* A second dedup key of an inbound message, where a provider gives
+     * one: eSMS's sign, which the same MO re-cut into other fields keeps
+     * (docs/PROVIDERS.md). */
+    "CREATE TABLE inbound_alias ("
+    " provider TEXT NOT NULL,"
+    " alias TEXT NOT NULL,"
+    " inbound_id INTEGER NOT NULL REFERENCES inbound(id),"
+    " PRIMARY KEY (provider, alias)) WITHOUT ROWID;",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
     migration_1,
     migration_2,
+    migration_3,
 };
 
 const int db_migration_count =

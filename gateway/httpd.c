@@ -311,6 +311,7 @@ static enum MHD_Result on_first(struct httpd *h, struct MHD_Connection *conn,
     buf_init(&r->job.sms.text, DT_SMS_IN_MAX);
     r->hreq.method = is_post(method) ? "POST" : "GET";
     r->hreq.path = url;
+    r->hreq.now = (int64_t)time(NULL);
     r->hreq.body = "";
     r->hreq.content_type = "";
     atomic_fetch_add(&h->inflight, 1);

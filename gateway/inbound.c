@@ -185,6 +185,8 @@ static gw_err run_sms(struct db *db, struct writer_job *wj, size_t *queued)
     gw_err err;
 
     err = db_inbound_exists(db, job->provider, job->sms.provider_id, &dup);
+    if (!err && !dup && job->sms.alt_id[0] != '\0')
+        err = db_inbound_alias_exists(db, job->provider, job->sms.alt_id, &dup);
     if (err || dup) {
         job->result = METRICS_IN_DUPLICATE;
         return err;
@@ -217,6 +219,9 @@ static gw_err run_sms(struct db *db, struct writer_job *wj, size_t *queued)
                     reply.stored_text, sizeof(reply.stored_text));
     err = db_inbound_insert(db, job->provider, job->sms.provider_id, "sms",
                             job->phone, stored, job->now, &inbound_id);
+    if (!err && job->sms.alt_id[0] != '\0')
+        err = db_inbound_alias_insert(db, job->provider, job->sms.alt_id,
+                                      inbound_id);
     if (err)
         return err;
     if (reply.collection_id) {

@@ -19,6 +19,7 @@
 
 #include "gateway/provider.h"
 #include "common/strv.h"
+#include "text/date.h"
 #include "common/banned.h"
 
 /* The MO fields that go into the signature, in order, then the key. */
@@ -64,6 +65,55 @@ out:
     return ok;
 }
 
+/* receiverTime, yyyyMMddhhmmss in Vietnam time (UTC+7), as Unix seconds;
+ * -1 for anything else. */
+static int64_t esms_receiver_time(const struct kv *v)
+{
+    struct dt_date d;
+    int f[6], i, hh, mi, ss;
+    static const int width[6] = {4, 2, 2, 2, 2, 2};
+    const char *p;
+
+    if (v == NULL || v->val == NULL || v->val_len != 14)
+        return -1;
+    for (i = 0, p = v->val; i < 6; p += width[i], i++) {
+        int k;
+
+        f[i] = 0;
+        for (k = 0; k < width[i]; k++) {
+            if (p[k] < '0' || p[k] > '9')
+                return -1;
+            f[i] = f[i] * 10 + (p[k] - '0');
+        }
+    }
+    d.year = f[0];
+    d.month = f[1];
+    d.day = f[2];
+    hh = f[3];
+    mi = f[4];
+    ss = f[5];
+    if (d.year < 2000 || !date_valid(&d) || hh > 23 || mi > 59 || ss > 59)
+        return -1;
+    return date_to_days(&d) * 86400 + hh * 3600 + mi * 60 + ss - 7 * 3600;
+}
+
+/* An MO from our own account, sent lately: a capture replayed later, or
+ * re-cut into another account's fields, is not one. */
+static bool esms_mo_fresh(const struct cfg_provider *cfg,
+                          const struct http_req *req)
+{
+    const struct kv *cpid = http_req_param(req, "cpid");
+    int64_t t = esms_receiver_time(http_req_param(req, "receiverTime"));
+    int64_t skew = t - req->now;
+
+    if (cfg->cpid[0] == '\0' || cpid == NULL || cpid->val == NULL ||
+        !strv_eq(strv_make(cpid->val, cpid->val_len), cfg->cpid))
+        return false;
+    if (skew < 0)
+        skew = -skew;
+    return t >= 0 && skew <= (int64_t)cfg->time_window;
+}
+
 static bool esms_authenticate(const struct cfg_provider *cfg,
                               const struct http_req *req)
 {
@@ -87,7 +137,9 @@ static bool esms_authenticate(const struct cfg_provider *cfg,
      * was decoded to ' ', so turn it back. */
     for (i = 0; i < sign->val_len; i++)
         got[i] = sign->val[i] == ' ' ? '+' : sign->val[i];
-    return strv_secure_eq(strv_make(got, sign->val_len), strv_from_cstr(want));
+    return strv_secure_eq(strv_make(got, sign->val_len),
+                          strv_from_cstr(want)) &&
+           esms_mo_fresh(cfg, req);
 }
 
 static gw_err esms_parse_sms(const struct cfg_provider *cfg,
@@ -95,9 +147,24 @@ static gw_err esms_parse_sms(const struct cfg_provider *cfg,
 {
     static const struct prov_sms_keys keys = {"smsid", "sender",
                                               "serviceNumber", "content"};
+    const struct kv *sign = http_req_param(req, "sign");
+    gw_err err;
+    size_t i;
 
     (void)cfg;
-    return prov_sms_fields(req, &keys, out);
+    err = prov_sms_fields(req, &keys, out);
+    if (err)
+        return err;
+    /* The signature is a second dedup key: the same signed fields cut
+     * at other places (smsid "6001" -> "001" with cpid "CP16") keep the
+     * sign and must not make a new message. */
+    if (sign == NULL || sign->val == NULL ||
+        sign->val_len >= sizeof(out->alt_id))
+        return GW_EINVAL;
+    for (i = 0; i < sign->val_len; i++)
+        out->alt_id[i] = sign->val[i] == ' ' ? '+' : sign->val[i];
+    out->alt_id[i] = '\0';
+    return GW_OK;
 }
 
 static void xml_escaped(struct buf *b, const char *s)

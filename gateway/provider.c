@@ -141,6 +141,7 @@ gw_err prov_text(const struct http_req *req, const char *key, struct buf *text)
 gw_err prov_sms_fields(const struct http_req *req,
                        const struct prov_sms_keys *keys, struct prov_sms *out)
 {
+    out->alt_id[0] = '\0';
     if (prov_field(req, keys->id, true, out->provider_id,
                    sizeof(out->provider_id)) ||
         out->provider_id[0] == '\0')

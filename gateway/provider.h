@@ -40,6 +40,7 @@ struct http_req {
     const char *body; /* raw body, NUL-terminated; "" when none */
     size_t body_len;
     const char *content_type; /* "" when none */
+    int64_t now;              /* arrival, Unix seconds (eSMS time window) */
 };
 
 /* Looks key up in the form fields, then the query; NULL when absent. */
@@ -58,6 +59,7 @@ struct prov_sms {
     char provider_id[128]; /* the provider's message id: the dedup key */
     char from[64];         /* the sender as given (normalise it after) */
     char to[64];           /* our short code, when given */
+    char alt_id[64];       /* a second dedup key, "" if none (eSMS sign) */
     struct buf text;       /* UTF-8, as received; init'd by the caller */
 };
 

@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -94,6 +95,8 @@ static struct fixture *fx_start_with(unsigned per_hour, bool real)
                        TOKEN);
         (void)snprintf(fx->cfg.esms.private_key,
                        sizeof(fx->cfg.esms.private_key), "%s", ESMS_KEY);
+        (void)snprintf(fx->cfg.esms.cpid, sizeof(fx->cfg.esms.cpid), "777");
+        fx->cfg.esms.time_window = 900;
         fx->cfg.africastalking.enabled = true;
         (void)snprintf(fx->cfg.africastalking.token,
                        sizeof(fx->cfg.africastalking.token), "%s", TOKEN);
@@ -712,14 +715,43 @@ static void esms_sign(const char *cpid, const char *smsid, const char *content,
     out[o] = '\0';
 }
 
+/* receiverTime (yyyyMMddhhmmss, Vietnam time) of now + offset seconds. */
+static void esms_time(long offset, char *out, size_t size)
+{
+    time_t t = time(NULL) + 7 * 3600 + offset;
+    struct tm tm;
+
+    assert_non_null(gmtime_r(&t, &tm));
+    assert_int_equal(strftime(out, size, "%Y%m%d%H%M%S", &tm), 14);
+}
+
+/* An MO of account cpid with content, signed over exactly those fields
+ * (content is plain: no characters that need escaping). */
+static void esms_mo(char *out, size_t size, const char *cpid, const char *smsid,
+                    const char *content, long offset)
+{
+    char rtime[16], sign[64];
+
+    esms_time(offset, rtime, sizeof(rtime));
+    esms_sign(cpid, smsid, content, rtime, sign, sizeof(sign));
+    (void)snprintf(out, size,
+                   "/v1/esms/sms?token=" TOKEN "&sender=84912000001"
+                   "&content=%s&serviceNumber=8079&keyword=SD&cpid=%s"
+                   "&smsid=%s&receiverTime=%s&sign=%s",
+                   content, cpid, smsid, rtime, sign);
+}
+
 static void esms_path(char *out, size_t size, const char *smsid,
                       const char *sign)
 {
+    char rtime[16];
+
+    esms_time(0, rtime, sizeof(rtime));
     (void)snprintf(out, size,
                    "/v1/esms/sms?token=" TOKEN "&sender=84912000001"
                    "&content=SD&serviceNumber=8079&keyword=SD&cpid=777"
-                   "&smsid=%s&receiverTime=20261126120000&sign=%s",
-                   smsid, sign);
+                   "&smsid=%s&receiverTime=%s&sign=%s",
+                   smsid, rtime, sign);
 }
 
 /* One member's balance request through each provider's own shape: the
@@ -729,7 +761,7 @@ static void test_providers_end_to_end(void **state)
     struct db_outbox_row row;
     struct fixture *fx = fx_start_with(0, true);
     int64_t before = outbox_rows(fx);
-    char sign[64], path[512];
+    char sign[64], path[512], rtime[16];
     struct resp r;
 
     (void)state;
@@ -744,15 +776,15 @@ static void test_providers_end_to_end(void **state)
     assert_non_null(strstr(LAST_TEXT(fx), "NHCS: Vay "));
 
     /* eSMS: signed GET, answered with its XML */
-    esms_sign("777", "e-1", "SD", "20261126120000", sign, sizeof(sign));
-    esms_path(path, sizeof(path), "e-1", sign);
+    esms_mo(path, sizeof(path), "777", "e-1", "SD", 0);
     assert_int_equal(get(fx->port, path, &r), 200);
     assert_non_null(strstr(r.body, "<Smsid>e-1</Smsid>"));
     assert_int_equal(outbox_rows(fx), before + 2);
     assert_string_equal(LAST_PHONE(fx), "+84912000001");
     assert_non_null(strstr(LAST_TEXT(fx), "NHCS: Vay "));
     /* the same with a signature over other text: refused, nothing stored */
-    esms_sign("777", "e-2", "LS", "20261126120000", sign, sizeof(sign));
+    esms_time(0, rtime, sizeof(rtime));
+    esms_sign("777", "e-2", "LS", rtime, sign, sizeof(sign));
     esms_path(path, sizeof(path), "e-2", sign);
     assert_int_equal(get(fx->port, path, &r), 403);
 
@@ -769,6 +801,74 @@ static void test_providers_end_to_end(void **state)
     assert_non_null(strstr(LAST_TEXT(fx), "NHCS: "));
 
     assert_int_equal(inbound_rows(fx), 3);
+    fx_free(fx);
+}
+
+/* A captured eSMS MO cannot be replayed as a new message: re-cut into
+ * other fields (the sign does not separate them), sent long after, or
+ * with a receiverTime that is not a time, it is refused or is a
+ * duplicate; nothing is stored, nothing is queued. */
+static void test_esms_replays(void **state)
+{
+    static const struct {
+        const char *label, *cpid, *smsid, *content;
+        long offset;
+        int status;
+    } t[] = {
+        {"re-cut cpid/smsid (777,8001 -> 7778,001)", "7778", "001", "SD", 0,
+         403},
+        {"another account's cpid", "778", "8001", "SD", 0, 403},
+        {"from 2019", "777", "8002", "SD", -7L * 365 * 86400, 403},
+        {"six hours ahead", "777", "8003", "SD", 6 * 3600, 403},
+        {"16 minutes old", "777", "8004", "SD", -16 * 60, 403},
+        {"re-cut smsid/content (8001,SD -> 800,1SD): same sign", "777", "800",
+         "1SD", 0, 200},
+        {"the original again (the provider's retry)", "777", "8001", "SD", 0,
+         200},
+    };
+    struct fixture *fx = fx_start_with(0, true);
+    char path[512], rtime[16], sign[64];
+    int64_t inbound, outbox;
+    struct resp r;
+    size_t i;
+
+    (void)state;
+    esms_mo(path, sizeof(path), "777", "8001", "SD", 0);
+    assert_int_equal(get(fx->port, path, &r), 200);
+    inbound = inbound_rows(fx);
+    outbox = outbox_rows(fx);
+    assert_int_equal(inbound, 1);
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        int got;
+
+        if (strcmp(t[i].cpid, "7778") == 0 || strcmp(t[i].smsid, "800") == 0) {
+            /* The captured sign, moved to other field boundaries. */
+            esms_time(t[i].offset, rtime, sizeof(rtime));
+            esms_sign("777", "8001", "SD", rtime, sign, sizeof(sign));
+            (void)snprintf(path, sizeof(path),
+                           "/v1/esms/sms?token=" TOKEN "&sender=84912000001"
+                           "&content=%s&serviceNumber=8079&cpid=%s&smsid=%s"
+                           "&receiverTime=%s&sign=%s",
+                           t[i].content, t[i].cpid, t[i].smsid, rtime, sign);
+        } else {
+            esms_mo(path, sizeof(path), t[i].cpid, t[i].smsid, t[i].content,
+                    t[i].offset);
+        }
+        got = get(fx->port, path, &r);
+        if (got != t[i].status)
+            fail_msg("%s: status %d, want %d", t[i].label, got, t[i].status);
+        assert_int_equal(inbound_rows(fx), inbound);
+        assert_int_equal(outbox_rows(fx), outbox);
+    }
+    /* Not a time at all. */
+    esms_sign("777", "8005", "SD", "2026-12-06", sign, sizeof(sign));
+    (void)snprintf(path, sizeof(path),
+                   "/v1/esms/sms?token=" TOKEN "&sender=84912000001"
+                   "&content=SD&cpid=777&smsid=8005&receiverTime=2026-12-06"
+                   "&sign=%s",
+                   sign);
+    assert_int_equal(get(fx->port, path, &r), 403);
+    assert_int_equal(inbound_rows(fx), inbound);
     fx_free(fx);
 }
 
@@ -1042,6 +1142,7 @@ int main(void)
         cmocka_unit_test(test_dlr),
         cmocka_unit_test(test_keepalive),
         cmocka_unit_test(test_real_handler),
+        cmocka_unit_test(test_esms_replays),
         cmocka_unit_test(test_providers_end_to_end),
         cmocka_unit_test(test_dlr_moves_message),
         cmocka_unit_test(test_stop_loses_nothing),

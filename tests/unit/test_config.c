@@ -250,6 +250,14 @@ static const struct row rows[] = {
     {"[outbound]\nprovider = africastalking\n[africastalking]\ntoken = " TOKEN16
      "\nsend_url = https://a\nusername = sandbox\napi_key = k\n",
      NULL},
+    /* eSMS's MO: a sign key without the account's cpid is refused */
+    {"[esms]\ntoken = " TOKEN16 "\nprivate_key = k\n",
+     "1: cpid: required in [esms] with private_key"},
+    {"[esms]\ntoken = " TOKEN16 "\nprivate_key = k\ncpid = 8079\n", NULL},
+    {"[esms]\ntoken = " TOKEN16 "\n", NULL},
+    {"[esms]\ntoken = " TOKEN16 "\nreceiver_time_window = 59\n",
+     "3: receiver_time_window: must be between 60 and 86400"},
+    {"[esms]\ntoken = " TOKEN16 "\nreceiver_time_window = 86400\n", NULL},
     {"[outbound]\nbackoff_initial = 100\nbackoff_max = 50\n",
      "2: backoff_initial: must not exceed backoff_max (50)"},
     {"[outbound]\nbackoff_max = 29\n",

@@ -16,6 +16,10 @@
 #define TOKEN "esms-t0ken-9f2c"
 /* The example key of eSMS's own documentation. */
 #define PRIVATE_KEY "17417a0d20114d36a902e49cad0e97f3"
+/* The fixtures' account, and a clock a few minutes after their
+ * receiverTimes (2026-11-26 20:15:30 .. 20:30:00, Vietnam time). */
+#define CPID "CP0318"
+#define NOW 1795699320 /* 2026-11-26 20:22:00 +07 */
 
 static const struct provider_ops *ops(void)
 {
@@ -34,6 +38,8 @@ static void esms_cfg(struct cfg_provider *cfg)
     (void)snprintf(cfg->secret_key, sizeof(cfg->secret_key),
                    "9D7E3A1F0B2C4D6E8F10");
     (void)snprintf(cfg->sender, sizeof(cfg->sender), "NHCSXH");
+    (void)snprintf(cfg->cpid, sizeof(cfg->cpid), "%s", CPID);
+    cfg->time_window = 900;
     (void)snprintf(cfg->dlr_url, sizeof(cfg->dlr_url),
                    "https://sms.nhcs-longan.vn");
     cfg->sms_type = 2;
@@ -121,9 +127,119 @@ static void test_authenticate(void **state)
         static struct test_req r;
 
         test_req_load(&r, t[i].raw);
+        r.req.now = NOW;
         if (ops()->authenticate(&cfg, &r.req) != t[i].ok)
             fail_msg("%s: want %d", t[i].label, t[i].ok);
     }
+}
+
+/* A correctly signed MO that is not ours or not recent: the sign does not
+ * separate cpid from smsid, so the re-cut (cpid "CP1" smsid "6001" ->
+ * cpid "CP16" smsid "001") keeps it valid; only the pinned cpid and the
+ * receiverTime window refuse it. */
+static void signed_raw(char *raw, size_t size, const char *cpid,
+                       const char *smsid, const char *time)
+{
+    char sign[32];
+    struct buf enc;
+
+    formula_sign(cpid, smsid, "THU+3+275000+0+7391", time, sign);
+    buf_init(&enc, 128);
+    prov_urlencode(&enc, sign);
+    (void)snprintf(raw, size,
+                   "GET /v1/esms/sms?token=" TOKEN "&sender=84912345678"
+                   "&content=THU%%2B3%%2B275000%%2B0%%2B7391&serviceNumber="
+                   "8079&sign=%s&cpid=%s&smsid=%s&receiverTime=%s",
+                   buf_cstr(&enc), cpid, smsid, time);
+    buf_release(&enc);
+}
+
+static void test_mo_fresh_and_ours(void **state)
+{
+    static const struct {
+        const char *label, *cpid, *smsid, *time;
+        int64_t now;
+        bool ok;
+    } t[] = {
+        {"ours, now", "CP1", "6001", "20261126202200", NOW, true},
+        {"re-cut: cpid CP16, smsid 001", "CP16", "001", "20261126202200", NOW,
+         false},
+        {"another account", "CP2", "6001", "20261126202200", NOW, false},
+        {"cpid differs in case", "cp1", "6001", "20261126202200", NOW, false},
+        /* the window: 900 s either side, inclusive */
+        {"900 s old", "CP1", "6001", "20261126200700", NOW, true},
+        {"901 s old", "CP1", "6001", "20261126200659", NOW, false},
+        {"900 s ahead", "CP1", "6001", "20261126203700", NOW, true},
+        {"901 s ahead", "CP1", "6001", "20261126203701", NOW, false},
+        {"from 2019", "CP1", "6001", "20190101080000", NOW, false},
+        {"six hours ahead", "CP1", "6001", "20261127022200", NOW, false},
+        {"UTC read as Vietnam time (7 h off)", "CP1", "6001", "20261126132200",
+         NOW, false},
+        /* not a time at all */
+        {"13 digits", "CP1", "6001", "2026112620220", NOW, false},
+        {"15 digits", "CP1", "6001", "202611262022000", NOW, false},
+        {"month 13", "CP1", "6001", "20261326202200", NOW, false},
+        {"30 February", "CP1", "6001", "20260230202200", NOW, false},
+        {"hour 24", "CP1", "6001", "20261126242200", NOW, false},
+        {"minute 60", "CP1", "6001", "20261126206000", NOW, false},
+        {"letters", "CP1", "6001", "2026112620220x", NOW, false},
+        {"ISO with dashes", "CP1", "6001", "2026-11-26T20:22", NOW, false},
+        {"empty", "CP1", "6001", "", NOW, false},
+    };
+    struct cfg_provider cfg;
+    size_t i;
+
+    (void)state;
+    esms_cfg(&cfg);
+    (void)snprintf(cfg.cpid, sizeof(cfg.cpid), "CP1");
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        static struct test_req r;
+        char raw[1024];
+
+        signed_raw(raw, sizeof(raw), t[i].cpid, t[i].smsid, t[i].time);
+        test_req_load(&r, raw);
+        r.req.now = t[i].now;
+        if (ops()->authenticate(&cfg, &r.req) != t[i].ok)
+            fail_msg("%s: want %d", t[i].label, t[i].ok);
+    }
+    /* No cpid configured: no MO is ours. */
+    cfg.cpid[0] = '\0';
+    {
+        static struct test_req r;
+        char raw[1024];
+
+        signed_raw(raw, sizeof(raw), "CP1", "6001", "20261126202200");
+        test_req_load(&r, raw);
+        r.req.now = NOW;
+        assert_false(ops()->authenticate(&cfg, &r.req));
+    }
+}
+
+/* The sign is the second dedup key: both cuts give the same one. */
+static void test_sign_is_alt_id(void **state)
+{
+    static struct test_req r;
+    struct cfg_provider cfg;
+    struct prov_sms a, b;
+    char raw[1024];
+
+    (void)state;
+    esms_cfg(&cfg);
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    buf_init(&a.text, DT_SMS_IN_MAX);
+    buf_init(&b.text, DT_SMS_IN_MAX);
+    signed_raw(raw, sizeof(raw), "CP1", "6001", "20261126202200");
+    test_req_load(&r, raw);
+    assert_int_equal(ops()->parse_sms(&cfg, &r.req, &a), GW_OK);
+    signed_raw(raw, sizeof(raw), "CP16", "001", "20261126202200");
+    test_req_load(&r, raw);
+    assert_int_equal(ops()->parse_sms(&cfg, &r.req, &b), GW_OK);
+    assert_string_not_equal(a.provider_id, b.provider_id);
+    assert_int_equal(strlen(a.alt_id), 24);
+    assert_string_equal(a.alt_id, b.alt_id);
+    buf_release(&a.text);
+    buf_release(&b.text);
 }
 
 static void test_sign_formula(void **state)
@@ -136,12 +252,14 @@ static void test_sign_formula(void **state)
     esms_cfg(&cfg);
     signed_mo(raw, sizeof(raw), "SD", "SD", NULL);
     test_req_load(&r, raw);
+    r.req.now = NOW;
     assert_true(ops()->authenticate(&cfg, &r.req));
 
     /* Vietnamese: the sign is over the decoded UTF-8 text. */
     signed_mo(raw, sizeof(raw), "S%E1%BB%91+d%C6%B0", "S\xe1\xbb\x91 d\xc6\xb0",
               NULL);
     test_req_load(&r, raw);
+    r.req.now = NOW;
     assert_true(ops()->authenticate(&cfg, &r.req));
 
     /* One character of the sign changed. */
@@ -185,8 +303,11 @@ static void test_mo(void **state)
          "S\xe1\xbb\x91 d\xc6\xb0 ti\xe1\xba\xbft ki\xe1\xbb\x87m"},
         {"no serviceNumber",
          "GET /v1/esms/sms?sender=84912345678&content=SD"
-         "&smsid=s1",
+         "&smsid=s1&sign=OpZnxyhh%2Bb1hAleNA5vqQA%3D%3D",
          GW_OK, "s1", "84912345678", "", "SD"},
+        {"no sign (the second dedup key)",
+         "GET /v1/esms/sms?sender=84912345678&content=SD&smsid=s1", GW_EINVAL,
+         NULL, NULL, NULL, NULL},
         {"no smsid", "GET /v1/esms/sms?sender=84912345678&content=SD",
          GW_EINVAL, NULL, NULL, NULL, NULL},
         {"no sender", "GET /v1/esms/sms?smsid=s1&content=SD", GW_EINVAL, NULL,
@@ -375,6 +496,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_authenticate),
+        cmocka_unit_test(test_mo_fresh_and_ours),
+        cmocka_unit_test(test_sign_is_alt_id),
         cmocka_unit_test(test_sign_formula),
         cmocka_unit_test(test_mo),
         cmocka_unit_test(test_answer),
