@@ -23,6 +23,11 @@ static bool is_alnum(char c)
     return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static char upper(char c)
 {
     return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
@@ -32,7 +37,7 @@ gw_err keyword_normalize(const char *s, size_t len, struct buf *out)
 {
     struct buf ascii;
     const char *a;
-    size_t i, n;
+    size_t i, n, prefix_end = 0;
     bool emitted = false, gap = false;
     gw_err err;
 
@@ -52,9 +57,24 @@ gw_err keyword_normalize(const char *s, size_t len, struct buf *out)
          * amount parser and is refused, rather than silently read as 5. */
         bool minus = c == '-' && i + 1 < n && is_digit(a[i + 1]) &&
                      (i == 0 || !is_alnum(a[i - 1]));
-        bool keep = is_alnum(c) || minus ||
+        bool keep = is_alnum(c) || minus || prefix_end > i ||
                     ((c == '.' || c == ',') && i > 0 && i + 1 < n &&
                      is_digit(a[i - 1]) && is_digit(a[i + 1]));
+
+        /* Whatever is stuck to the front of a number at the start of a
+         * word (".5tr", "+50000", a dash or minus of any script, which
+         * folds to '?') stays on it, so the parsers refuse the word
+         * instead of reading it as another number: ".5tr" as 5tr. */
+        if (!keep && !is_space(c) && (i == 0 || is_space(a[i - 1]))) {
+            size_t j = i;
+
+            while (j < n && !is_alnum(a[j]) && !is_space(a[j]))
+                j++;
+            if (j < n && is_digit(a[j])) {
+                prefix_end = j;
+                keep = true;
+            }
+        }
 
         if (!keep) {
             gap = true;

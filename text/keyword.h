@@ -3,8 +3,11 @@
  * "Huỷ  nhắc!", "huy nhac" and "HUY-NHAC" are the same command: input is
  * folded to ASCII, upper-cased, and every run of spaces or punctuation
  * becomes one space, trimmed at both ends. Characters that matter inside
- * arguments are kept: digits, letters, and '.' or ',' between two digits
- * (amounts like 275.000).
+ * arguments are kept: digits, letters, '.' or ',' between two digits
+ * (amounts like 275.000), and whatever punctuation or sign starts a word
+ * that goes on with a digit (".5tr", "+50000", "-5", a dash of another
+ * script as '?'), so that the amount parser refuses such a word rather
+ * than read it as another number.
  */
 #ifndef DT_KEYWORD_H
 #define DT_KEYWORD_H

@@ -180,6 +180,43 @@ static void test_thu_refusals(void **state)
         /* A negative amount is refused, never read as positive. */
         {FIX_L1_PHONE, "THU 2 -5 0 1234", "THU stt lai tk"},
         {FIX_L1_PHONE, "GTK 2 -20000 1234", "GTK stt"},
+        /* Amounts that would change value if a character were dropped:
+         * refused with the syntax, never read as 5tr, 5k or 50k. */
+        {FIX_L1_PHONE, "GTK 2 .5tr 1234", "GTK stt"},
+        {FIX_L1_PHONE, "GTK 2 ,5tr 1234", "GTK stt"},
+        {FIX_L1_PHONE,
+         "GTK 2 \xd9\xab"
+         "5tr 1234",
+         "GTK stt"},
+        {FIX_L1_PHONE, "THU 2 .5k 0 1234", "THU stt lai tk"},
+        {FIX_L1_PHONE, "GTK 2 +50000 1234", "GTK stt"},
+        {FIX_L1_PHONE,
+         "GTK 2 \xef\xbc\x8d"
+         "50k 1234",
+         "GTK stt"},
+        {FIX_L1_PHONE,
+         "GTK 2 \xef\xb9\xa3"
+         "50k 1234",
+         "GTK stt"},
+        {FIX_L1_PHONE,
+         "GTK 2 \xe2\x9e\x96"
+         "50k 1234",
+         "GTK stt"},
+        {FIX_L1_PHONE,
+         "GTK 2 \xcb\x97"
+         "50k 1234",
+         "GTK stt"},
+        {FIX_L1_PHONE,
+         "GTK 2 \xe2\x81\xbb"
+         "50k 1234",
+         "GTK stt"},
+        {FIX_L1_PHONE,
+         "GTK 2 \xe2\x88\x92"
+         "50k 1234",
+         "GTK stt"},
+        {FIX_L1_PHONE, "GTK 2 k 1234", "GTK stt"},
+        {FIX_L1_PHONE, "GTK 2 tr 1234", "GTK stt"},
+        {FIX_L1_PHONE, "THU 2 1000 +0 1234", "THU stt lai tk"},
         {FIX_L1_PHONE, "GTK 2 1000", "GTK stt"},
         {FIX_L1_PHONE, "HUYTHU 1234", "HUYTHU ma PIN"},
         {FIX_L1_PHONE, "NOP", "NOP PIN"},

@@ -42,7 +42,7 @@ static const struct {
     {"1.5tr", "1.5TR"},
     {"2tr5", "2TR5"},
     {"1..5", "1 5"},
-    {".5", "5"},
+    {".5", ".5"}, /* a leading separator reaches the parser */
     {"5.", "5"},
     {"5,", "5"},
     {"a.b", "A B"},
@@ -57,7 +57,36 @@ static const struct {
     {"- 5", "5"},
     {"5-3", "5 3"},
     {"a-5", "A 5"},
-    {"--5", "-5"},
+    {"--5", "--5"},
+    {"gtk 5 .5tr 1234", "GTK 5 .5TR 1234"},
+    {"gtk 5 ,5tr 1234", "GTK 5 ,5TR 1234"},
+    {"gtk 5 \xd9\xab"
+     "5tr 1234",
+     "GTK 5 ?5TR 1234"}, /* U+066B */
+    {"thu 5 .5k 0 1234", "THU 5 .5K 0 1234"},
+    {"gtk 5 +50000 1234", "GTK 5 +50000 1234"},
+    {"gtk 5 \xef\xbc\x8d"
+     "50k 1234",
+     "GTK 5 ?50K 1234"}, /* U+FF0D */
+    {"gtk 5 \xef\xb9\xa3"
+     "50k 1234",
+     "GTK 5 ?50K 1234"}, /* U+FE63 */
+    {"gtk 5 \xe2\x9e\x96"
+     "50k 1234",
+     "GTK 5 ?50K 1234"}, /* U+2796 */
+    {"gtk 5 \xcb\x97"
+     "50k 1234",
+     "GTK 5 ?50K 1234"}, /* U+02D7 */
+    {"gtk 5 \xe2\x81\xbb"
+     "50k 1234",
+     "GTK 5 ?50K 1234"}, /* U+207B */
+    {"gtk 5 \xe2\x88\x92"
+     "50k 1234",
+     "GTK 5 -50K 1234"}, /* U+2212 */
+    {"(5)", "(5"},
+    {"sd 1234.", "SD 1234"}, /* trailing punctuation is not a prefix */
+    {"x +", "X"},
+    {"thu:5", "THU 5"},
 };
 
 static void test_normalize(void **state)

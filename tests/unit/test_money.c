@@ -95,6 +95,23 @@ static const struct {
     {"-1", GW_EINVAL, 0},
     {"+1", GW_EINVAL, 0},
     {"-275k", GW_EINVAL, 0},
+    /* what SMS and USSD both refuse: a leading separator or sign of any
+     * script (folded to '?' on the SMS path), a unit without digits */
+    {".5tr", GW_EINVAL, 0},
+    {",5tr", GW_EINVAL, 0},
+    {".5k", GW_EINVAL, 0},
+    {"+50000", GW_EINVAL, 0},
+    {"?50k", GW_EINVAL, 0},
+    {"\xd9\xab"
+     "5tr",
+     GW_EINVAL, 0},
+    {"\xef\xbc\x8d"
+     "50k",
+     GW_EINVAL, 0},
+    {"--50k", GW_EINVAL, 0},
+    {"k", GW_EINVAL, 0},
+    {"tr", GW_EINVAL, 0},
+    {"5 tr", GW_EINVAL, 0},
     {" 275000", GW_EINVAL, 0},
     {"275000 ", GW_EINVAL, 0},
     {"275 000", GW_EINVAL, 0},
