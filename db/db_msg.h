@@ -94,15 +94,29 @@ gw_err db_outbox_attempt(struct db *db, int64_t id, int64_t at,
 gw_err db_outbox_attempt_count(struct db *db, int64_t id, const char *result,
                                int64_t since, int64_t *n);
 
+/* What a delivery report did. */
+enum db_dlr_outcome {
+    DB_DLR_APPLIED, /* SENT -> DELIVERED or UNDELIVERED */
+    DB_DLR_REPEAT,  /* the state it already has */
+    DB_DLR_HELD,    /* still being sent: applied once recorded SENT */
+    DB_DLR_KEPT     /* changed nothing; kept in dlr_kept for inspection */
+};
+
 /* Delivery report from provider (the callback's module name): state is
  * "DELIVERED" or "UNDELIVERED" (else GW_EINVAL, as for an empty
  * provider). The message is found by our id (id > 0) or else by the
- * provider's message id, and only among the rows that provider sent (or
- * SENDING rows, which name no provider yet). Only SENDING, SENT,
- * DELIVERED and UNDELIVERED rows match (a report can overtake the
- * aggregator's answer; a QUEUED or FAILED row is not on any phone), and
- * DELIVERED is final: an UNDELIVERED for it is GW_OK and changes nothing.
- * GW_ENOTFOUND when no such row matches. */
+ * provider's message id among the rows that provider sent; GW_ENOTFOUND
+ * when there is none. A report moves only a SENT message, and only when
+ * that provider sent it; a final state stays final. A report for a
+ * SENDING message is held and applied when the send is recorded SENT
+ * (never when it fails: the send's own outcome counts). One that
+ * contradicts a final state, comes through another provider's endpoint,
+ * or names a message not sent (QUEUED, FAILED) is kept in dlr_kept and
+ * changes nothing. *outcome (may be NULL) says which. */
+gw_err db_outbox_report(struct db *db, const char *provider, int64_t id,
+                        const char *provider_msg_id, const char *state,
+                        int64_t now, enum db_dlr_outcome *outcome);
+/* The same without the outcome. */
 gw_err db_outbox_dlr(struct db *db, const char *provider, int64_t id,
                      const char *provider_msg_id, const char *state,
                      int64_t now);

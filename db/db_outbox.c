@@ -1,9 +1,10 @@
 /* db_outbox.c - the durable outbox: enqueue, claim, results, reports
  *
  * States: QUEUED -> SENDING (claimed) -> SENT -> DELIVERED | UNDELIVERED;
- * SENDING -> QUEUED (retry, unclaim, recover) | FAILED. Every update of a
- * claimed row is guarded by state = 'SENDING', so a delivery report that
- * overtakes the aggregator's answer is never undone.
+ * SENDING -> QUEUED (retry, unclaim, recover) | FAILED. Only the sender
+ * moves a SENDING row: a delivery report that overtakes the aggregator's
+ * answer is held (dlr_kept) and applied once the send is recorded SENT,
+ * so the send's own outcome always counts.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -145,6 +146,38 @@ gw_err db_outbox_claim(struct db *db, int64_t now, struct db_outmsg *out,
     return err;
 }
 
+/* A report held while id was being sent, from the provider that sent
+ * it: the latest one moves the row now, and every held one is marked
+ * applied (or, from another provider, other_provider). */
+static gw_err apply_held(struct db *db, int64_t id, const char *provider,
+                         int64_t now)
+{
+    static const char apply[] =
+        "UPDATE outbox SET state = (SELECT state FROM dlr_kept"
+        " WHERE outbox_id = ?1 AND reason = 'held' AND provider = ?2"
+        " ORDER BY id DESC LIMIT 1), updated_at = ?3"
+        " WHERE id = ?1 AND state = 'SENT' AND EXISTS (SELECT 1 FROM dlr_kept"
+        " WHERE outbox_id = ?1 AND reason = 'held' AND provider = ?2)";
+    static const char close[] =
+        "UPDATE dlr_kept SET reason = CASE provider WHEN ?2 THEN 'applied'"
+        " ELSE 'other_provider' END WHERE outbox_id = ?1 AND reason = 'held'";
+    sqlite3_stmt *st = db_stmt(db, apply);
+    gw_err err;
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)db_bind_text(st, 2, provider);
+    (void)sqlite3_bind_int64(st, 3, now);
+    if ((err = db_exec_stmt(db, st, "outbox apply held dlr")) != GW_OK)
+        return err;
+    if ((st = db_stmt(db, close)) == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)db_bind_text(st, 2, provider);
+    return db_exec_stmt(db, st, "outbox close held dlr");
+}
+
 gw_err db_outbox_mark_sent(struct db *db, int64_t id, const char *provider,
                            const char *provider_msg_id, int64_t now)
 {
@@ -154,6 +187,7 @@ gw_err db_outbox_mark_sent(struct db *db, int64_t id, const char *provider,
         " provider = ?2, provider_msg_id = ?3, last_error = NULL,"
         " updated_at = ?4 WHERE id = ?1";
     sqlite3_stmt *st = db_stmt(db, sql);
+    gw_err err;
 
     if (st == NULL)
         return GW_EDB;
@@ -162,7 +196,21 @@ gw_err db_outbox_mark_sent(struct db *db, int64_t id, const char *provider,
     (void)db_bind_text(
         st, 3, provider_msg_id && *provider_msg_id ? provider_msg_id : NULL);
     (void)sqlite3_bind_int64(st, 4, now);
-    return exec_changed(db, st, "outbox mark sent");
+    err = exec_changed(db, st, "outbox mark sent");
+    return err ? err : apply_held(db, id, provider, now);
+}
+
+/* The send failed: a report held while it ran claimed a delivery that
+ * did not happen, and is kept as a conflict, never applied later. */
+static gw_err drop_held(struct db *db, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(db, "UPDATE dlr_kept SET reason = 'conflict'"
+                                   " WHERE outbox_id = ?1 AND reason = 'held'");
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    return db_exec_stmt(db, st, "outbox drop held dlr");
 }
 
 gw_err db_outbox_mark_retry(struct db *db, int64_t id, int64_t next_at,
@@ -173,6 +221,7 @@ gw_err db_outbox_mark_retry(struct db *db, int64_t id, int64_t next_at,
         " next_at = ?2, last_error = ?3, updated_at = ?4"
         " WHERE id = ?1 AND state = 'SENDING'";
     sqlite3_stmt *st = db_stmt(db, sql);
+    gw_err err;
 
     if (st == NULL)
         return GW_EDB;
@@ -180,7 +229,8 @@ gw_err db_outbox_mark_retry(struct db *db, int64_t id, int64_t next_at,
     (void)sqlite3_bind_int64(st, 2, next_at);
     (void)bind_text_max(st, 3, error, DB_ATTEMPT_DETAIL_MAX);
     (void)sqlite3_bind_int64(st, 4, now);
-    return exec_changed(db, st, "outbox mark retry");
+    err = exec_changed(db, st, "outbox mark retry");
+    return err ? err : drop_held(db, id);
 }
 
 gw_err db_outbox_mark_failed(struct db *db, int64_t id, const char *error,
@@ -191,13 +241,15 @@ gw_err db_outbox_mark_failed(struct db *db, int64_t id, const char *error,
         " last_error = ?2, updated_at = ?3"
         " WHERE id = ?1 AND state = 'SENDING'";
     sqlite3_stmt *st = db_stmt(db, sql);
+    gw_err err;
 
     if (st == NULL)
         return GW_EDB;
     (void)sqlite3_bind_int64(st, 1, id);
     (void)bind_text_max(st, 2, error, DB_ATTEMPT_DETAIL_MAX);
     (void)sqlite3_bind_int64(st, 3, now);
-    return exec_changed(db, st, "outbox mark failed");
+    err = exec_changed(db, st, "outbox mark failed");
+    return err ? err : drop_held(db, id);
 }
 
 gw_err db_outbox_unclaim(struct db *db, int64_t id, int64_t now)
@@ -257,29 +309,48 @@ gw_err db_outbox_attempt_count(struct db *db, int64_t id, const char *result,
     return rc == SQLITE_ROW ? GW_OK : db_error(db, rc, "outbox attempt count");
 }
 
-gw_err db_outbox_dlr(struct db *db, const char *provider, int64_t id,
-                     const char *provider_msg_id, const char *state,
-                     int64_t now)
+/* Keeps a report that did not move its message, with why. */
+static gw_err keep_report(struct db *db, int64_t id, const char *provider,
+                          const char *state, const char *reason, int64_t now)
 {
-    /* DELIVERED is final: a later UNDELIVERED (a replay, a forgery, an
-     * SMSC that reports out of order) still matches, so it is
-     * acknowledged, but leaves the row as it is. A row is moved only by
-     * the provider that sent it (a SENDING row has none yet: a report
-     * can overtake the aggregator's answer). */
-#define DLR_SET                                                                \
-    "UPDATE outbox SET"                                                        \
-    " state = CASE state WHEN 'DELIVERED' THEN state ELSE ?2 END,"             \
-    " updated_at = CASE state WHEN 'DELIVERED' THEN updated_at ELSE ?3 END"
-#define DLR_WHERE                                                              \
-    " AND state IN ('SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED')"            \
-    " AND (provider = ?4 OR (provider IS NULL AND state = 'SENDING'))"
-    static const char by_id[] = DLR_SET " WHERE id = ?1" DLR_WHERE;
-    static const char by_pid[] =
-        DLR_SET " WHERE provider_msg_id = ?1" DLR_WHERE;
-#undef DLR_SET
-#undef DLR_WHERE
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = db_stmt(db, "INSERT INTO dlr_kept(outbox_id, provider,"
+                                   " state, reason, at) VALUES (?1, ?2, ?3,"
+                                   " ?4, ?5)");
 
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)db_bind_text(st, 2, provider);
+    (void)db_bind_text(st, 3, state);
+    (void)db_bind_text(st, 4, reason);
+    (void)sqlite3_bind_int64(st, 5, now);
+    return db_exec_stmt(db, st, "outbox keep dlr");
+}
+
+gw_err db_outbox_report(struct db *db, const char *provider, int64_t id,
+                        const char *provider_msg_id, const char *state,
+                        int64_t now, enum db_dlr_outcome *outcome)
+{
+    /* By provider_msg_id only among that provider's rows: two providers'
+     * ids may collide. By our id, whoever sent it (a report through the
+     * wrong endpoint is kept, not applied). */
+    static const char by_id[] =
+        "SELECT id, state, coalesce(provider, '') FROM outbox WHERE id = ?1";
+    static const char by_pid[] =
+        "SELECT id, state, coalesce(provider, '') FROM outbox"
+        " WHERE provider_msg_id = ?1 AND provider = ?2 ORDER BY id DESC"
+        " LIMIT 1";
+    static const char apply[] = "UPDATE outbox SET state = ?2, updated_at = ?3"
+                                " WHERE id = ?1 AND state = 'SENT'";
+    char row_state[16], row_provider[32];
+    const char *reason = NULL;
+    enum db_dlr_outcome oc;
+    sqlite3_stmt *st;
+    int64_t row_id;
+    int rc;
+
+    if (outcome)
+        *outcome = DB_DLR_APPLIED;
     if (state == NULL || provider == NULL || *provider == '\0' ||
         (strcmp(state, "DELIVERED") != 0 && strcmp(state, "UNDELIVERED") != 0))
         return GW_EINVAL;
@@ -287,14 +358,61 @@ gw_err db_outbox_dlr(struct db *db, const char *provider, int64_t id,
         return GW_ENOTFOUND;
     if ((st = db_stmt(db, id > 0 ? by_id : by_pid)) == NULL)
         return GW_EDB;
-    if (id > 0)
+    if (id > 0) {
         (void)sqlite3_bind_int64(st, 1, id);
-    else
+    } else {
         (void)db_bind_text(st, 1, provider_msg_id);
+        (void)db_bind_text(st, 2, provider);
+    }
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        db_stmt_done(st);
+        return rc == SQLITE_DONE ? GW_ENOTFOUND
+                                 : db_error(db, rc, "outbox dlr find");
+    }
+    row_id = sqlite3_column_int64(st, 0);
+    db_col_text(st, 1, row_state, sizeof(row_state));
+    db_col_text(st, 2, row_provider, sizeof(row_provider));
+    db_stmt_done(st);
+
+    if (strcmp(row_state, "SENDING") == 0) {
+        reason = "held";
+        oc = DB_DLR_HELD;
+    } else if (strcmp(row_state, "QUEUED") == 0 ||
+               strcmp(row_state, "FAILED") == 0) {
+        reason = "not_sent";
+        oc = DB_DLR_KEPT;
+    } else if (strcmp(row_provider, provider) != 0) {
+        reason = "other_provider";
+        oc = DB_DLR_KEPT;
+    } else if (strcmp(row_state, "SENT") == 0) {
+        oc = DB_DLR_APPLIED;
+    } else if (strcmp(row_state, state) == 0) {
+        oc = DB_DLR_REPEAT;
+    } else {
+        reason = "conflict"; /* a final state stays final */
+        oc = DB_DLR_KEPT;
+    }
+    if (outcome)
+        *outcome = oc;
+    if (reason)
+        return keep_report(db, row_id, provider, state, reason, now);
+    if (oc == DB_DLR_REPEAT)
+        return GW_OK;
+    if ((st = db_stmt(db, apply)) == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, row_id);
     (void)db_bind_text(st, 2, state);
     (void)sqlite3_bind_int64(st, 3, now);
-    (void)db_bind_text(st, 4, provider);
-    return exec_changed(db, st, "outbox dlr");
+    return db_exec_stmt(db, st, "outbox dlr");
+}
+
+gw_err db_outbox_dlr(struct db *db, const char *provider, int64_t id,
+                     const char *provider_msg_id, const char *state,
+                     int64_t now)
+{
+    return db_outbox_report(db, provider, id, provider_msg_id, state, now,
+                            NULL);
 }
 
 /* recover's statements, in its transaction. The attempt rows go first:

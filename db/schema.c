@@ -229,10 +229,29 @@ static const char *const migration_3[] = {
     NULL,
 };
 
+static const char *const migration_4[] = {
+    /* Every delivery report that did not move its message as it came:
+     * held because the message was still being sent (applied, when it
+     * names the provider that then sent it, once the send is recorded),
+     * or kept for inspection because it contradicted a final state, came
+     * through another provider's endpoint, or named a message never sent. */
+    "CREATE TABLE dlr_kept ("
+    " id INTEGER PRIMARY KEY,"
+    " outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
+    " provider TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('DELIVERED', 'UNDELIVERED')),"
+    " reason TEXT NOT NULL CHECK (reason IN ('held', 'applied', 'conflict',"
+    "  'other_provider', 'not_sent')),"
+    " at INTEGER NOT NULL);",
+    "CREATE INDEX dlr_kept_outbox ON dlr_kept(outbox_id, reason);",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
     migration_1,
     migration_2,
     migration_3,
+    migration_4,
 };
 
 const int db_migration_count =

@@ -284,9 +284,24 @@ static gw_err run_dlr(struct db *db, struct writer_job *wj, size_t *queued)
         job->dlr.state == DLR_DELIVERED ? "DELIVERED" : "UNDELIVERED";
     gw_err err;
 
+    enum db_dlr_outcome oc = DB_DLR_APPLIED;
+
     (void)queued;
-    err = db_outbox_dlr(db, job->provider, job->dlr.our_id,
-                        job->dlr.provider_msg_id, state, job->now);
+    err = db_outbox_report(db, job->provider, job->dlr.our_id,
+                           job->dlr.provider_msg_id, state, job->now, &oc);
+    if (err == GW_OK && oc != DB_DLR_APPLIED) {
+        /* Acknowledged all the same: the provider would only retry. */
+        if (oc == DB_DLR_KEPT)
+            log_warn("inbound",
+                     "%s dlr %s for message %lld contradicts it (a final "
+                     "state, another provider's message, or one not sent): "
+                     "kept, not applied",
+                     job->provider, state, (long long)job->dlr.our_id);
+        job->result = oc == DB_DLR_HELD   ? METRICS_IN_DLR_HELD
+                      : oc == DB_DLR_KEPT ? METRICS_IN_DLR_KEPT
+                                          : METRICS_IN_DUPLICATE;
+        return GW_OK;
+    }
     if (err == GW_ENOTFOUND || err == GW_EINVAL) {
         /* Never refuse a DLR: the provider would only send it again. */
         log_warn("inbound", "%s dlr for unknown message (id %lld, ref %s)",

@@ -309,6 +309,45 @@ static void test_permanent_failure(void **state)
     assert_int_equal(m.retries, 0);
 }
 
+/* The attack of a report that arrives while its message is being sent:
+ * a DELIVERED forged through another endpoint and one through the sending
+ * provider's own, both while the first attempt is still waiting for the
+ * aggregator's answer (a 503 after 400 ms). Neither changes the message:
+ * the send's own outcome counts, so it is retried and sent, and the
+ * reports are kept as conflicts, never applied. */
+static void test_report_while_sending(void **state)
+{
+    struct fx *f = *state;
+    static const struct stub_reply seq[] = {{503, "try later", 400},
+                                            {202, "accepted", 0}};
+    const struct timespec pause = {0, 20 * 1000 * 1000};
+    struct db_outbox_row row;
+    enum db_dlr_outcome oc = DB_DLR_APPLIED;
+    int64_t id = 0;
+    int i;
+
+    stub_script(f->stub, seq, ARRAY_SIZE(seq));
+    start(f, &fake_ops);
+    enqueue(f, 1, &id);
+    for (i = 0; i < 100 && stub_count(f->stub) == 0; i++)
+        (void)nanosleep(&pause, NULL);
+    assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
+    assert_string_equal(row.state, "SENDING");
+    assert_int_equal(db_outbox_report(f->db, "esms", id, NULL, "DELIVERED",
+                                      time(NULL), &oc),
+                     GW_OK);
+    assert_int_equal(oc, DB_DLR_HELD);
+    assert_int_equal(db_outbox_report(f->db, fake_ops.name, id, NULL,
+                                      "DELIVERED", time(NULL), &oc),
+                     GW_OK);
+    assert_int_equal(oc, DB_DLR_HELD);
+    WAIT_STAT(f, sent, 1, 10000);
+    assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
+    assert_string_equal(row.state, "SENT");
+    assert_int_equal(row.msg.attempts, 1); /* the 503, then the send */
+    assert_int_equal(stub_count(f->stub), 2);
+}
+
 static void test_max_attempts(void **state)
 {
     struct fx *f = *state;
@@ -644,6 +683,7 @@ int main(void)
         T(test_every_message_delivered),
         T(test_outage_loses_nothing),
         T(test_permanent_failure),
+        T(test_report_while_sending),
         T(test_max_attempts),
         T(test_rate_never_exceeded),
         T(test_fractional_rate),

@@ -9,6 +9,7 @@
 
 #include "common/util.h"
 #include "db/db.h"
+#include "db/db_internal.h"
 #include "db/db_msg.h"
 #include "common/banned.h"
 
@@ -232,12 +233,14 @@ static void test_transitions(void **state)
         {"SENDING", OP_RETRY, GW_OK, "QUEUED", 1},
         {"SENDING", OP_FAILED, GW_OK, "FAILED", 1},
         {"SENDING", OP_UNCLAIM, GW_OK, "QUEUED", 0},
-        /* A report can overtake the aggregator's answer. */
-        {"SENDING", OP_DLR_OK, GW_OK, "DELIVERED", 0},
+        /* A report can overtake the aggregator's answer: held, applied
+         * only once the send is recorded (test_dlr_held). */
+        {"SENDING", OP_DLR_OK, GW_OK, "SENDING", 0},
         {"QUEUED", OP_RETRY, GW_ENOTFOUND, "QUEUED", 0},
         {"QUEUED", OP_FAILED, GW_ENOTFOUND, "QUEUED", 0},
         {"QUEUED", OP_UNCLAIM, GW_ENOTFOUND, "QUEUED", 0},
-        {"QUEUED", OP_DLR_OK, GW_ENOTFOUND, "QUEUED", 0},
+        /* Not on any phone: kept, changes nothing. */
+        {"QUEUED", OP_DLR_OK, GW_OK, "QUEUED", 0},
         {"SENT", OP_DLR_OK, GW_OK, "DELIVERED", 0},
         {"SENT", OP_DLR_KO, GW_OK, "UNDELIVERED", 0},
         {"SENT", OP_RETRY, GW_ENOTFOUND, "SENT", 0},
@@ -248,12 +251,14 @@ static void test_transitions(void **state)
         {"DELIVERED", OP_DLR_KO, GW_OK, "DELIVERED", 0},
         {"DELIVERED", OP_DLR_OK, GW_OK, "DELIVERED", 0},
         {"UNDELIVERED", OP_DLR_KO, GW_OK, "UNDELIVERED", 0},
-        /* Only the provider that sent a row moves it. */
-        {"SENT", OP_DLR_OTHER, GW_ENOTFOUND, "SENT", 0},
-        {"UNDELIVERED", OP_DLR_OTHER, GW_ENOTFOUND, "UNDELIVERED", 0},
-        {"SENDING", OP_DLR_OTHER, GW_OK, "DELIVERED", 0},
-        {"UNDELIVERED", OP_DLR_OK, GW_OK, "DELIVERED", 0},
-        {"FAILED", OP_DLR_OK, GW_ENOTFOUND, "FAILED", 0},
+        /* Only the provider that sent a row moves it; the others' reports
+         * are kept, not applied. */
+        {"SENT", OP_DLR_OTHER, GW_OK, "SENT", 0},
+        {"UNDELIVERED", OP_DLR_OTHER, GW_OK, "UNDELIVERED", 0},
+        {"SENDING", OP_DLR_OTHER, GW_OK, "SENDING", 0},
+        /* UNDELIVERED is final too: a later DELIVERED does not flip it. */
+        {"UNDELIVERED", OP_DLR_OK, GW_OK, "UNDELIVERED", 0},
+        {"FAILED", OP_DLR_OK, GW_OK, "FAILED", 0},
         {"FAILED", OP_RETRY, GW_ENOTFOUND, "FAILED", 0},
         {"FAILED", OP_UNCLAIM, GW_ENOTFOUND, "FAILED", 0},
     };
@@ -315,6 +320,7 @@ static void test_dlr_by_both_ids(void **state)
     struct db *db = *state;
     int64_t a = row_in(db, "SENDING");
     int64_t b = row_in(db, "SENDING");
+    int64_t c = row_in(db, "SENDING");
     int64_t q = row_in(db, "QUEUED");
 
     assert_int_equal(db_outbox_mark_sent(db, a, "esms", "E-1", 200), GW_OK);
@@ -327,13 +333,19 @@ static void test_dlr_by_both_ids(void **state)
                      GW_OK);
     assert_state(db, a, "DELIVERED", 0);
     /* Our id wins over a provider id that names another row. */
-    assert_int_equal(db_outbox_dlr(db, "esms", b, "E-1", "DELIVERED", 300),
+    assert_int_equal(db_outbox_mark_sent(db, c, "esms", "E-3", 200), GW_OK);
+    assert_int_equal(db_outbox_dlr(db, "esms", c, "E-1", "UNDELIVERED", 300),
                      GW_OK);
-    assert_state(db, b, "DELIVERED", 0);
+    assert_state(db, c, "UNDELIVERED", 0);
+    assert_state(db, a, "DELIVERED", 0);
     assert_int_equal(db_outbox_dlr(db, "esms", 0, "E-404", "DELIVERED", 300),
                      GW_ENOTFOUND);
-    assert_int_equal(db_outbox_dlr(db, "esms", q, NULL, "DELIVERED", 300),
+    assert_int_equal(db_outbox_dlr(db, "esms", 9999, NULL, "DELIVERED", 300),
                      GW_ENOTFOUND);
+    /* Not sent: kept, not applied. */
+    assert_int_equal(db_outbox_dlr(db, "esms", q, NULL, "DELIVERED", 300),
+                     GW_OK);
+    assert_state(db, q, "QUEUED", 0);
     assert_int_equal(db_outbox_dlr(db, "esms", a, NULL, "PENDING", 300),
                      GW_EINVAL);
     assert_int_equal(db_outbox_dlr(db, "esms", a, NULL, NULL, 300), GW_EINVAL);
@@ -345,9 +357,82 @@ static void test_dlr_by_both_ids(void **state)
     assert_int_equal(db_outbox_dlr(db, "", a, NULL, "DELIVERED", 300),
                      GW_EINVAL);
     /* Another provider's report for esms's message id changes nothing. */
-    assert_int_equal(db_outbox_dlr(db, "kannel", 0, "E-2", "UNDELIVERED", 300),
+    assert_int_equal(db_outbox_dlr(db, "kannel", 0, "E-1", "UNDELIVERED", 300),
                      GW_ENOTFOUND);
-    assert_state(db, b, "DELIVERED", 0);
+    assert_state(db, a, "DELIVERED", 0);
+}
+
+static enum db_dlr_outcome report(struct db *db, const char *provider,
+                                  int64_t id, const char *state)
+{
+    enum db_dlr_outcome oc = DB_DLR_REPEAT;
+
+    assert_int_equal(db_outbox_report(db, provider, id, NULL, state, 300, &oc),
+                     GW_OK);
+    return oc;
+}
+
+static int64_t kept(struct db *db, int64_t id, const char *reason)
+{
+    int64_t n = -1;
+    sqlite3_stmt *st = NULL;
+
+    assert_int_equal(sqlite3_prepare_v2(db->conn,
+                                        "SELECT count(*) FROM dlr_kept WHERE"
+                                        " outbox_id = ?1 AND reason = ?2",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* A report that arrives while the message is being sent is held: the
+ * send's own outcome counts first. Sent: the report applies. Failed (or
+ * to be retried): the report is a conflict, never applied, and the
+ * message is still sent later. Through another provider: never applied. */
+static void test_dlr_held(void **state)
+{
+    struct db *db = *state;
+    int64_t ok = row_in(db, "SENDING");
+    int64_t retry = row_in(db, "SENDING");
+    int64_t other = row_in(db, "SENDING");
+
+    assert_int_equal(report(db, "kannel", ok, "DELIVERED"), DB_DLR_HELD);
+    assert_state(db, ok, "SENDING", 0);
+    assert_int_equal(db_outbox_mark_sent(db, ok, "kannel", "K-1", 400), GW_OK);
+    assert_state(db, ok, "DELIVERED", 0);
+    assert_int_equal(kept(db, ok, "applied"), 1);
+    assert_int_equal(kept(db, ok, "held"), 0);
+
+    /* The send fails after a report claimed delivery: the message goes
+     * back to the queue and is sent again; the report never counts. */
+    assert_int_equal(report(db, "kannel", retry, "DELIVERED"), DB_DLR_HELD);
+    assert_int_equal(db_outbox_mark_retry(db, retry, 300, "http 503", 400),
+                     GW_OK);
+    assert_state(db, retry, "QUEUED", 1);
+    assert_int_equal(kept(db, retry, "conflict"), 1);
+    assert_int_equal(kept(db, retry, "held"), 0);
+
+    /* esms's report for a message kannel then sends: not applied. */
+    assert_int_equal(report(db, "esms", other, "DELIVERED"), DB_DLR_HELD);
+    assert_int_equal(db_outbox_mark_sent(db, other, "kannel", "K-2", 400),
+                     GW_OK);
+    assert_state(db, other, "SENT", 0);
+    assert_int_equal(kept(db, other, "other_provider"), 1);
+
+    /* Outcomes of the later reports. */
+    assert_int_equal(report(db, "kannel", other, "UNDELIVERED"),
+                     DB_DLR_APPLIED);
+    assert_int_equal(report(db, "kannel", other, "UNDELIVERED"), DB_DLR_REPEAT);
+    assert_int_equal(report(db, "kannel", other, "DELIVERED"), DB_DLR_KEPT);
+    assert_state(db, other, "UNDELIVERED", 0);
+    assert_int_equal(kept(db, other, "conflict"), 1);
+    assert_int_equal(report(db, "esms", ok, "UNDELIVERED"), DB_DLR_KEPT);
+    assert_state(db, ok, "DELIVERED", 0);
 }
 
 static void test_recover(void **state)
@@ -465,6 +550,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_retry_and_fail_record_error, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sent_stores_ids, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dlr_held, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dlr_by_both_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attempts_counted, setup, teardown),
