@@ -333,9 +333,9 @@ static void test_report_while_sending(void **state)
         (void)nanosleep(&pause, NULL);
     assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
     assert_string_equal(row.state, "SENDING");
-    assert_int_equal(db_outbox_report(f->db, "esms", id, NULL, "DELIVERED",
-                                      time(NULL), &oc),
-                     GW_OK);
+    assert_int_equal(
+        db_outbox_report(f->db, "esms", id, NULL, "DELIVERED", time(NULL), &oc),
+        GW_OK);
     assert_int_equal(oc, DB_DLR_HELD);
     assert_int_equal(db_outbox_report(f->db, fake_ops.name, id, NULL,
                                       "DELIVERED", time(NULL), &oc),
