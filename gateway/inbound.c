@@ -10,6 +10,7 @@
 #include "db/db_member.h"
 #include "db/db_msg.h"
 #include "gateway/inbound.h"
+#include "text/redact.h"
 #include "text/date.h"
 #include "text/phone.h"
 #include "common/banned.h"
@@ -128,19 +129,6 @@ bool inbound_rate_allow(struct inbound *in, const char *phone, int64_t now)
     return ok;
 }
 
-/* Stored text when no handler redacted it: digits could be a PIN, so they
- * are masked. */
-static void mask_digits(const char *s, size_t len, char *out, size_t size)
-{
-    size_t i;
-
-    if (len >= size)
-        len = size - 1;
-    for (i = 0; i < len; i++)
-        out[i] = (s[i] >= '0' && s[i] <= '9') ? '*' : s[i];
-    out[len] = '\0';
-}
-
 static gw_err queue_replies(struct db *db, const struct reply *r,
                             int64_t inbound_id, int64_t now, size_t *queued)
 {
@@ -215,7 +203,7 @@ static gw_err run_sms(struct db *db, struct writer_job *wj, size_t *queued)
             return err;
     }
     if (reply.stored_text[0] == '\0')
-        mask_digits(buf_cstr(&job->sms.text), job->sms.text.len,
+        redact_text(buf_cstr(&job->sms.text), job->sms.text.len, true,
                     reply.stored_text, sizeof(reply.stored_text));
     err = db_inbound_insert(db, job->provider, job->sms.provider_id, "sms",
                             job->phone, stored, job->now, &inbound_id);

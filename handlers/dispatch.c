@@ -20,6 +20,7 @@
 #include "handlers/pin.h"
 #include "text/date.h"
 #include "text/keyword.h"
+#include "text/redact.h"
 #include "text/utf8.h"
 #include "common/banned.h"
 
@@ -141,43 +142,6 @@ static size_t split_words(const char *s, size_t len, struct strv *w, size_t max,
 
 /* ---- what gets stored ---- */
 
-/* The text as received, as far as it fits, cut on a character boundary;
- * bytes that are not valid UTF-8 (and NULs) become '?'. */
-static void stored_verbatim(const struct strv *text, char *out, size_t size)
-{
-    size_t n = text->len < size - 1 ? text->len : size - 1;
-    bool valid;
-    size_t i;
-
-    while (n > 0 && n < text->len && ((unsigned char)text->p[n] & 0xC0) == 0x80)
-        n--; /* do not end inside a multi-byte character */
-    valid = utf8_valid(text->p, n);
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)text->p[i];
-
-        out[i] = (c == 0 || (!valid && c >= 0x80)) ? '?' : (char)c;
-    }
-    out[n] = '\0';
-}
-
-/* Text that could not be read as words may still hold a leader's PIN:
- * every run of four or more digits becomes stars. */
-static void mask_digit_runs(char *s)
-{
-    size_t i = 0, start;
-
-    while (s[i]) {
-        if (s[i] < '0' || s[i] > '9') {
-            i++;
-            continue;
-        }
-        for (start = i; s[i] >= '0' && s[i] <= '9'; i++)
-            ;
-        if (i - start >= 4)
-            memset(s + start, '*', i - start);
-    }
-}
-
 static bool is_pin_like(struct strv w)
 {
     size_t i;
@@ -190,24 +154,19 @@ static bool is_pin_like(struct strv w)
     return true;
 }
 
-/* The normalised words with PINs replaced by "****": the last pin_tail
- * arguments of a command that takes PINs, or, when mask_digits, any
- * word that looks like a PIN (a leader's mistyped command). */
-static void stored_redacted(const struct strv *w, size_t n, size_t first_arg,
-                            unsigned pin_tail, bool mask_digits, char *out,
-                            size_t size)
+/* The normalised words with the command's PIN words (the last pin_tail)
+ * replaced by "****". */
+static void stored_redacted(const struct strv *w, size_t n, unsigned pin_tail,
+                            char *out, size_t size)
 {
     struct buf b;
     size_t i;
 
     buf_init(&b, size - 1);
     for (i = 0; i < n; i++) {
-        bool pin = (i >= first_arg && n - i <= pin_tail) ||
-                   (mask_digits && is_pin_like(w[i]));
-
         if (i > 0)
             (void)buf_putc(&b, ' ');
-        if (pin)
+        if (n - i <= pin_tail)
             (void)buf_puts(&b, "****");
         else
             (void)buf_append(&b, w[i].p, w[i].len);
@@ -219,6 +178,23 @@ static void stored_redacted(const struct strv *w, size_t n, size_t first_arg,
     else
         (void)strv_copy(strv_make(buf_cstr(&b), b.len), out, size);
     buf_release(&b);
+}
+
+/* The grammar of a command with PINs found them: the right number of
+ * words, each PIN word 4-8 digits. Only then is it known where they are. */
+static bool pins_where_expected(const struct handler_cmd *c,
+                                const struct strv *w, size_t n, size_t total,
+                                size_t used)
+{
+    size_t i, nargs = total - used;
+
+    if (total != n || nargs < c->min_args || nargs > c->max_args ||
+        nargs < c->pin_tail)
+        return false;
+    for (i = n - c->pin_tail; i < n; i++)
+        if (!is_pin_like(w[i]))
+            return false;
+    return true;
 }
 
 /* ---- replies every command shares ---- */
@@ -288,25 +264,24 @@ static gw_err run_command(struct handler_call *call, size_t nargs_total)
 }
 
 /* Fills stored_text: the text as received, unless it may hold a PIN. A
- * command that takes PINs is stored as words with its PINs starred; so is
- * text that is no command from a leader or an unknown number (a leader
- * on a new phone, a mistyped THU), where anything PIN-like goes. */
+ * command with PINs whose grammar found them is stored as words with its
+ * PINs starred. Any other text from a leader or an unknown number (a
+ * leader on a new phone, a mistyped THU, NOP2468, NOP 2 4 6 8, a PIN with
+ * words after it) may hold a PIN anywhere: every digit goes. */
 static void store_text(const struct handler_call *call, const struct strv *w,
-                       size_t n, size_t used, bool garbled)
+                       size_t n, size_t total, size_t used)
 {
     char *out = call->out->stored_text;
     size_t size = sizeof(call->out->stored_text);
-    bool may_hold_pin = call->who == NULL || call->who->is_leader;
+    bool may_hold_pin = call->who == NULL || call->who->is_leader ||
+                        (call->cmd && call->cmd->pin_tail);
 
-    if (call->cmd && call->cmd->pin_tail) {
-        stored_redacted(w, n, used, call->cmd->pin_tail, false, out, size);
-    } else if (!call->cmd && n > 0 && may_hold_pin) {
-        stored_redacted(w, n, 0, 0, true, out, size);
-    } else {
-        stored_verbatim(&call->in->text, out, size);
-        if (garbled && may_hold_pin)
-            mask_digit_runs(out);
-    }
+    if (call->cmd && call->cmd->pin_tail &&
+        pins_where_expected(call->cmd, w, n, total, used))
+        stored_redacted(w, n, call->cmd->pin_tail, out, size);
+    else
+        redact_text(call->in->text.p, call->in->text.len, may_hold_pin, out,
+                    size);
 }
 
 gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
@@ -340,7 +315,7 @@ gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
     if (err && err != GW_ENOTFOUND)
         goto out;
     call.who = err ? NULL : &who;
-    store_text(&call, words, n, used, garbled);
+    store_text(&call, words, n, total, used);
     if (call.who == NULL) {
         err = reply_unknown_number(&call);
         goto out;

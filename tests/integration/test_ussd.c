@@ -366,6 +366,76 @@ static void test_log_has_no_pin(void **state)
     assert_null(strstr(buf, "9876"));
 }
 
+/* One SMS through the Africa's Talking form callback. */
+static long sms_as(struct fixture *fx, const char *id, const char *phone,
+                   const char *text)
+{
+    CURL *c = curl_easy_init();
+    char url[256], body[1024], *e;
+    struct resp r;
+
+    assert_non_null(c);
+    memset(&r, 0, sizeof(r));
+    (void)snprintf(url, sizeof(url),
+                   "http://127.0.0.1:%u/v1/africastalking/sms?token=%s",
+                   fx->port, TOKEN);
+    e = curl_easy_escape(c, text, 0);
+    (void)snprintf(body, sizeof(body), "id=%s&from=%s&to=8079&text=%s", id,
+                   phone, e);
+    curl_free(e);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    else
+        r.status = -1;
+    curl_easy_cleanup(c);
+    return r.status;
+}
+
+/* Every shape in which a PIN was once stored, sent by the leader through
+ * the real server: no digit of them in any stored text (the parsed ones
+ * keep only their non-PIN words), the real PIN in no table and no log
+ * line (the log gate of fx_teardown searches every text column and the
+ * whole log for it), and no reply holds it. */
+static void test_sms_pin_shapes(void **state)
+{
+    static const char *const shapes[] = {
+        "NOP" PIN,
+        "NOP 4 8 2 1",
+        "NOP 48-21",
+        "NOP 48.21",
+        "NOP " PIN " xong",
+        "MK " PIN " 97 53",
+        "MK " PIN " 9753 ok",
+        "THU 3 297000 50000 48 21",
+        "THU 1 100k 0 " PIN " cam on",
+        "HUYTHU FSJBFU " PIN " nhe",
+    };
+    struct fixture *fx = *state;
+    char id[16];
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(shapes); i++) {
+        (void)snprintf(id, sizeof(id), "pin-%zu", i);
+        assert_int_equal(sms_as(fx, id, LEADER, shapes[i]), 200);
+    }
+    assert_int_equal(count(fx, "SELECT count(*) FROM inbound WHERE"
+                               " provider_id LIKE 'pin-%'"),
+                     (long long)ARRAY_SIZE(shapes));
+    assert_int_equal(count(fx, "SELECT count(*) FROM inbound WHERE"
+                               " provider_id LIKE 'pin-%' AND text GLOB"
+                               " '*[0-9]*'"),
+                     0);
+    assert_int_equal(count(fx, "SELECT count(*) FROM outbox WHERE text LIKE"
+                               " '%" PIN "%' OR text LIKE '%48 21%'"),
+                     0);
+}
+
 static void test_member_reads(void **state)
 {
     struct fixture *fx = *state;
@@ -402,6 +472,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_collection_by_menus, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_log_has_no_pin, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_sms_pin_shapes, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_member_reads, fx_setup,
                                         fx_teardown),

@@ -311,25 +311,26 @@ static void test_stored_text(void **state)
         {M, "", ""},
         {L, "THU 7 275000 20000 1234", "THU 7 275000 20000 ****"},
         {L, "thu 7 275k g2tr 1234", "THU 7 275K G2TR ****"},
-        {L, "THU 7 1234", "THU 7 ****"},
+        /* a PIN command the grammar cannot read: every digit goes */
+        {L, "THU 7 1234", "THU * ****"},
         {L, "MK 1234 5678", "MK **** ****"},
-        {L, "mk 1234", "MK ****"},
+        {L, "mk 1234", "mk ****"},
         {L, "HUYTHU K7Q2M9 4821", "HUYTHU K7Q2M9 ****"},
         {L, "Huy thu K7Q2M9 4821", "HUY THU K7Q2M9 ****"},
         {L, "NOP 4821", "NOP ****"},
         {L, "NOP", "NOP"},
         {L, "SD", "SD"},
         /* refused, still redacted */
-        {M, "THU 7 275000 1234", "THU 7 275000 ****"},
+        {M, "THU 7 275000 1234", "THU * ****** ****"},
         {M, "MK 1234 5678", "MK **** ****"},
         {FIX_UNKNOWN, "NOP 4821", "NOP ****"},
-        /* a leader's mistyped command: anything PIN-like goes */
-        {L, "THUU 7 275000 4821", "THUU 7 **** ****"},
-        {FIX_UNKNOWN, "hello 123456", "HELLO ****"},
+        /* a leader's mistyped command: every digit goes */
+        {L, "THUU 7 275000 4821", "THUU * ****** ****"},
+        {FIX_UNKNOWN, "hello 123456", "hello ******"},
         {"", "MK 1234 5678", "MK **** ****"},
-        /* unreadable text: digit runs masked for all but members */
+        /* unreadable text: digits masked for all but members */
         {L, "NOP 4821\xff", "NOP ****?"},
-        {FIX_UNKNOWN, "\xffMK 123 45678", "?MK 123 *****"},
+        {FIX_UNKNOWN, "\xffMK 123 45678", "?MK *** *****"},
         {M, "\xffXN 4821", "?XN 4821"},
     };
     struct fx *f = *state;

@@ -243,6 +243,49 @@ static void test_thu_refusals(void **state)
     assert_int_equal(p.fails, 0);
 }
 
+/* Every shape in which a leader's PIN was found stored (the attack of
+ * issue 22): the grammar masks the PIN where it parsed; anything else
+ * from a leader loses all its digits. The PIN is 2468 where the shape
+ * is not a command (no try is counted) and the real 1234 where it is. */
+static void test_pin_shapes_stored(void **state)
+{
+    static const struct {
+        const char *text, *stored;
+    } t[] = {
+        {"NOP2468", "NOP****"},
+        {"nop2468", "nop****"},
+        {"NOP 2 4 6 8", "NOP * * * *"},
+        {"NOP 24-68", "NOP **-**"},
+        {"NOP 24.68", "NOP **.**"},
+        {"NOP 2468 xong", "NOP **** xong"},
+        {"MK 2468 97 53", "MK **** ** **"},
+        {"MK 2468 9753 ok", "MK **** **** ok"},
+        {"THU 3 297000 50000 24 68", "THU * ****** ***** ** **"},
+        {"THU 5 100k 0 2468 cam on", "THU * ***k * **** cam on"},
+        {"HUYTHU FSJBFU 2468 nhe", "HUYTHU FSJBFU **** nhe"},
+        {"GTK 2 50k 2468 nhe", "GTK * **k **** nhe"},
+        {"2468", "****"},
+        {"pin 2468", "pin ****"},
+        /* parsed: the grammar knows the PIN word */
+        {"THU 2 1000 0 1234", "THU 2 1000 0 ****"},
+        {"GTK 4 50000 1234", "GTK 4 50000 ****"},
+    };
+    struct leader_env *e = *state;
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        struct reply *r = sms(e, FIX_L1_PHONE, t[i].text);
+        size_t k;
+
+        if (strcmp(r->stored_text, t[i].stored) != 0)
+            fail_msg("\"%s\": stored \"%s\", want \"%s\"", t[i].text,
+                     r->stored_text, t[i].stored);
+        /* (1234 is also the help text's example PIN) */
+        for (k = 0; k < r->nmsgs; k++)
+            assert_null(strstr(r->msgs[k].text, "2468"));
+    }
+}
+
 static void test_pin_lock(void **state)
 {
     struct leader_env *e = *state;
@@ -662,6 +705,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_thu_receipt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thu_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_shapes_stored, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_confirm_void_dispute, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_session_commands, setup, teardown),
