@@ -67,6 +67,20 @@ static bool key_seen(const struct kv *kv, size_t n, const char *key)
     return false;
 }
 
+bool form_field_ok(const char *s, size_t len, bool is_key)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if ((c < 0x20 || c == 0x7f) &&
+            (is_key || (c != '\t' && c != '\n' && c != '\r')))
+            return false;
+    }
+    return true;
+}
+
 /* Decodes one "key[=value]" pair at p[0..len) in place into *out. */
 static gw_err decode_pair(char *p, size_t len, struct kv *out)
 {
@@ -83,6 +97,8 @@ static gw_err decode_pair(char *p, size_t len, struct kv *out)
             return GW_EINVAL;
         eq[1 + v] = '\0';
     }
+    if (!form_field_ok(p, k, true) || (eq && !form_field_ok(eq + 1, v, false)))
+        return GW_EINVAL;
     /* The key's decoded end is at or before '=' (or the pair's end). */
     p[k] = '\0';
     out->key = p;

@@ -26,6 +26,11 @@
  * GW_ETOOBIG: more than max pairs. s is garbage after an error. */
 gw_err form_decode(char *s, size_t len, struct kv *out, size_t max, size_t *n);
 
+/* true when a decoded field holds no control byte: none at all in a key,
+ * and in a value none but tab, CR and LF (a member's SMS may have line
+ * breaks). A NUL, or a raw 0x01, is never data a provider sends. */
+bool form_field_ok(const char *s, size_t len, bool is_key);
+
 /* Percent-decodes (and '+' to space when plus is true) the NUL-terminated
  * s in place. Returns the decoded length; *ok is false after a malformed
  * escape or an encoded NUL (s then holds garbage). */

@@ -24,6 +24,10 @@
 #include "gateway/ussd_front.h"
 #include "common/banned.h"
 
+/* The *req_cls of a request whose line held a raw NUL or control byte
+ * (on_uri): answered 400. */
+static char bad_line;
+
 /* Used when the configuration leaves a limit at 0. */
 #define HTTPD_DEFAULT_THREADS 2
 #define HTTPD_DEFAULT_TIMEOUT 10 /* seconds: slowloris */
@@ -340,7 +344,9 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind,
     }
     /* A NUL inside means %00 or a malformed escape (see unescape()). */
     if (key_size == 0 || strlen(key) != key_size ||
-        strlen(value) != value_size || q->req->nquery == HTTP_MAX_PARAMS) {
+        strlen(value) != value_size || q->req->nquery == HTTP_MAX_PARAMS ||
+        !form_field_ok(key, key_size, true) ||
+        !form_field_ok(value, value_size, false)) {
         q->bad = true;
         return MHD_NO;
     }
@@ -550,6 +556,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     struct req *r = *req_cls;
 
     (void)version;
+    if (*req_cls == (void *)&bad_line) {
+        *req_cls = NULL;
+        return send_status(conn, METRICS_PATH_OTHER, 400);
+    }
     if (r == NULL)
         return on_first(cls, conn, url, method, req_cls);
     switch (r->phase) {
@@ -575,6 +585,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     return MHD_NO;
 }
 
+/* MHD 0.9 cuts the URI at a raw NUL, so "text=S<NUL>D" would be read as
+ * "text=S". This runs on the request line before MHD changes it: MHD has
+ * ended the URI with a NUL where " HTTP/1.x" began, so a URI whose first
+ * NUL is not followed by "HTTP/" held a NUL of its own. Any other raw
+ * control byte in the URI is refused too. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    size_t n = strlen(uri), i;
+
+    (void)cls;
+    (void)conn;
+    for (i = 0; i < n; i++)
+        if ((unsigned char)uri[i] < 0x20 || uri[i] == 0x7f)
+            return &bad_line;
+    return strncmp(uri + n + 1, "HTTP/", 5) == 0 ? NULL : &bad_line;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -583,7 +610,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 
     (void)conn;
     (void)toe;
-    if (r == NULL)
+    if (r == NULL || *req_cls == (void *)&bad_line)
         return;
     buf_release(&r->body);
     buf_release(&r->job.sms.text);
@@ -670,14 +697,14 @@ start_daemon(struct httpd *h, const struct sockaddr_storage *ss, unsigned flags)
         opts[n++] = (struct MHD_OptionItem){
             MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->connection_limit, NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-    return MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request,
-                            h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-                            MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
-                            MHD_OPTION_CONNECTION_TIMEOUT, timeout,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-                            MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_ARRAY,
-                            opts, MHD_OPTION_END);
+    return MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, h,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+        (const struct sockaddr *)ss, MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+        unescape, NULL, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_ARRAY, opts,
+        MHD_OPTION_END);
 }
 
 gw_err httpd_start(const struct dt_config *cfg, struct writer *writer,

@@ -12,6 +12,9 @@
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -298,6 +301,91 @@ static long get(unsigned port, const char *path, struct resp *r)
     "/v1/kannel/sms?token=" TOKEN "&id=" id "&from=" from "&text=" text
 
 /* ---- tests ------------------------------------------------------------ */
+
+/* Sends raw bytes (a request curl would not make) and returns the status
+ * of the answer, 0 when none came. */
+static int raw_request(unsigned port, const char *req, size_t len)
+{
+    struct sockaddr_in sa;
+    struct timeval tv = {5, 0};
+    char buf[256];
+    ssize_t n;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), status = 0;
+
+    assert_true(fd >= 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    assert_int_equal(send(fd, req, len, 0), (ssize_t)len);
+    n = recv(fd, buf, sizeof(buf) - 1, 0);
+    if (n > 12) {
+        buf[n] = '\0';
+        status = (int)strtol(buf + 9, NULL, 10);
+    }
+    (void)close(fd);
+    return status;
+}
+
+/* A raw NUL or control byte in the request line, a query field or a form
+ * field is a 400 and stores nothing; a line break sent escaped in the
+ * text is a member's SMS and is stored. */
+static void test_control_bytes(void **state)
+{
+#define LINE(id, text)                                                         \
+    "GET /v1/kannel/sms?token=" TOKEN "&id=" id "&from=0912345678&text=" text  \
+    " HTTP/1.1\r\nHost: x\r\n\r\n"
+    static const struct {
+        const char *label;
+        const char *req;
+        size_t len;
+        int status;
+    } t[] = {
+        {"raw NUL in the text", LINE("c1", "S\0D"),
+         sizeof(LINE("c1", "S\0D")) - 1, 400},
+        {"raw NUL in the path", "GET /healthz\0x HTTP/1.1\r\n\r\n", 29, 400},
+        {"raw 0x01 in the text", LINE("c2", "S\001D"),
+         sizeof(LINE("c2", "S\001D")) - 1, 400},
+        {"escaped 0x01 in the text", LINE("c3", "S%01D"),
+         sizeof(LINE("c3", "S%01D")) - 1, 400},
+        {"escaped 0x7f in the text", LINE("c4", "S%7FD"),
+         sizeof(LINE("c4", "S%7FD")) - 1, 400},
+        {"escaped NUL", LINE("c5", "S%00D"), sizeof(LINE("c5", "S%00D")) - 1,
+         400},
+        {"control byte in a key", LINE("c6", "SD&x%01=1"),
+         sizeof(LINE("c6", "SD&x%01=1")) - 1, 400},
+        {"a line break, escaped: stored", LINE("c7", "S%0AD"),
+         sizeof(LINE("c7", "S%0AD")) - 1, 200},
+        {"plain", LINE("c8", "SD"), sizeof(LINE("c8", "SD")) - 1, 200},
+    };
+#undef LINE
+    struct fixture *fx = fx_start(0);
+    struct resp r;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        int got = raw_request(fx->port, t[i].req, t[i].len);
+
+        if (got != t[i].status)
+            fail_msg("%s: status %d, want %d", t[i].label, got, t[i].status);
+    }
+    assert_int_equal(inbound_rows(fx), 2);
+    /* A form POST with a control byte in a field. */
+    assert_int_equal(http(fx->port, "POST", "/v1/kannel/sms?token=" TOKEN,
+                          "application/x-www-form-urlencoded",
+                          "id=c9&from=0912345678&text=S%01D", 0, &r),
+                     400);
+    assert_int_equal(inbound_rows(fx), 2);
+    assert_int_equal(http(fx->port, "POST", "/v1/kannel/sms?token=" TOKEN,
+                          "application/x-www-form-urlencoded",
+                          "id=c9&from=0912345678&text=S%0D%0AD", 0, &r),
+                     200);
+    assert_int_equal(inbound_rows(fx), 3);
+    fx_free(fx);
+}
 
 static void test_status_table(void **state)
 {
@@ -1137,6 +1225,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_table),
+        cmocka_unit_test(test_control_bytes),
         cmocka_unit_test(test_healthz),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_body_cap),
