@@ -71,7 +71,8 @@ static const char get_sql[] =
     "SELECT c.id, c.receipt_code, c.state, c.session_on, c.interest,"
     " c.savings, c.principal, COALESCE(c.remitted_at, 0), c.created_at,"
     " m.id, m.seq, m.code, m.full_name, m.phone, l.id, l.full_name,"
-    " l.phone, g.id, g.code, co.name, co.officer_phone, g.name"
+    " l.phone, g.id, g.code, co.name, co.officer_phone, g.name,"
+    " COALESCE(c.disputed_from, '')"
     " FROM collections c JOIN members m ON m.id = c.member_id"
     " JOIN members l ON l.id = c.leader_id JOIN groups g ON g.id = c.group_id"
     " JOIN communes co ON co.id = g.commune_id WHERE c.receipt_code = ?1";
@@ -102,6 +103,7 @@ static void collection_row(sqlite3_stmt *st, struct db_collection *o)
     (void)db_col_text_fit(st, 19, o->commune_name, sizeof(o->commune_name));
     (void)db_col_text_fit(st, 20, o->officer_phone, sizeof(o->officer_phone));
     (void)db_col_text_fit(st, 21, o->group_name, sizeof(o->group_name));
+    (void)db_col_text_fit(st, 22, o->disputed_from, sizeof(o->disputed_from));
 }
 
 gw_err db_collection_get(struct db *db, const char *receipt_code,
@@ -163,11 +165,13 @@ static const char record_sql[] =
     " AND ?4 <= (SELECT COALESCE(SUM(interest_due + overdue_amount), 0)"
     "  FROM loans WHERE member_id = m.id AND status <> 'closed')"
     "  - (SELECT COALESCE(SUM(interest), 0) FROM collections"
-    "  WHERE member_id = m.id AND session_on = ?3 AND state <> 'VOIDED')"
-    " AND ?6 <= (SELECT COALESCE(SUM(outstanding), 0)"
-    "  FROM loans WHERE member_id = m.id AND status <> 'closed')"
-    "  - (SELECT COALESCE(SUM(principal), 0) FROM collections"
-    "  WHERE member_id = m.id AND session_on = ?3 AND state <> 'VOIDED')";
+    "  WHERE member_id = m.id AND session_on = ?3 AND " DB_LIVE_RECEIPT(
+        "") ")"
+            " AND ?6 <= (SELECT COALESCE(SUM(outstanding), 0)"
+            "  FROM loans WHERE member_id = m.id AND status <> 'closed')"
+            "  - (SELECT COALESCE(SUM(principal), 0) FROM collections"
+            "  WHERE member_id = m.id AND session_on = ?3 AND " DB_LIVE_RECEIPT(
+                "") ")";
 
 /* After a refused INSERT: which check failed. Only to word the answer;
  * the INSERT alone decided. */
@@ -176,13 +180,16 @@ static const char diagnose_sql[] =
     " (SELECT COALESCE(SUM(interest_due + overdue_amount), 0) FROM loans"
     "  WHERE member_id = m.id AND status <> 'closed')"
     " - (SELECT COALESCE(SUM(interest), 0) FROM collections"
-    "  WHERE member_id = m.id AND session_on = ?3 AND state <> 'VOIDED'),"
-    " (SELECT COALESCE(SUM(outstanding), 0) FROM loans"
-    "  WHERE member_id = m.id AND status <> 'closed')"
-    " - (SELECT COALESCE(SUM(principal), 0) FROM collections"
-    "  WHERE member_id = m.id AND session_on = ?3 AND state <> 'VOIDED')"
-    " FROM members l LEFT JOIN members m"
-    " ON m.group_id = l.group_id AND m.seq = ?2 WHERE l.id = ?1";
+    "  WHERE member_id = m.id AND session_on = ?3 AND " DB_LIVE_RECEIPT(
+        "") "),"
+            " (SELECT COALESCE(SUM(outstanding), 0) FROM loans"
+            "  WHERE member_id = m.id AND status <> 'closed')"
+            " - (SELECT COALESCE(SUM(principal), 0) FROM collections"
+            "  WHERE member_id = m.id AND session_on = ?3 AND " DB_LIVE_RECEIPT(
+                "") ")"
+                    " FROM members l LEFT JOIN members m"
+                    " ON m.group_id = l.group_id AND m.seq = ?2 WHERE l.id = "
+                    "?1";
 
 static gw_err record_diagnose(struct db *db, const struct db_collect_req *r,
                               enum db_collect_why *why, int64_t *allowed)
@@ -382,17 +389,18 @@ static unsigned state_bit(const char *state)
 /* The guarded UPDATEs: ?1 code, ?2 the state read just before, ?3 the
  * actor's member id, ?4 the new state, ?5 now. The owner test is repeated
  * here so that the write itself refuses a wrong actor. */
+#define MOVE_SET                                                               \
+    "UPDATE collections SET state = ?4, updated_at = ?5, disputed_from ="      \
+    " CASE WHEN ?4 = 'DISPUTED' THEN ?2 ELSE disputed_from END"
 static const char move_member_sql[] =
-    "UPDATE collections SET state = ?4, updated_at = ?5"
-    " WHERE receipt_code = ?1 AND state = ?2 AND member_id = ?3";
-static const char move_leader_sql[] =
-    "UPDATE collections SET state = ?4, updated_at = ?5"
+    MOVE_SET " WHERE receipt_code = ?1 AND state = ?2 AND member_id = ?3";
+static const char move_leader_sql[] = MOVE_SET
     " WHERE receipt_code = ?1 AND state = ?2 AND leader_id = ?3"
     " AND remitted_at IS NULL AND group_id = (SELECT group_id FROM members"
     "  WHERE id = ?3 AND role = 'leader')";
 static const char move_any_sql[] =
-    "UPDATE collections SET state = ?4, updated_at = ?5"
-    " WHERE receipt_code = ?1 AND state = ?2 AND ?3 = ?3";
+    MOVE_SET " WHERE receipt_code = ?1 AND state = ?2 AND ?3 = ?3";
+#undef MOVE_SET
 
 static gw_err move_write(struct db *db, const struct move *mv,
                          const struct db_actor *who, const char *code,

@@ -68,6 +68,7 @@ struct db_collection {
     char group_name[DT_NAME_SIZE];
     char commune_name[DT_NAME_SIZE];
     char officer_phone[DT_PHONE_SIZE];
+    char disputed_from[DB_STATE_SIZE]; /* "" unless state is DISPUTED */
 };
 
 /* The collection with this receipt code. GW_ENOTFOUND when none. */

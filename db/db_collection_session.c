@@ -160,22 +160,26 @@ gw_err db_collection_totals(struct db *db, int64_t leader_id,
         "WITH g AS (SELECT group_id AS id FROM members"
         "  WHERE id = ?1 AND role = 'leader'),"
         " c AS (SELECT * FROM collections WHERE group_id = (SELECT id FROM g)"
-        "  AND session_on = ?2 AND state <> 'VOIDED')"
-        " SELECT (SELECT COUNT(*) FROM members"
-        "  WHERE group_id = (SELECT id FROM g)),"
-        " (SELECT COUNT(DISTINCT member_id) FROM c), (SELECT COUNT(*) FROM c),"
-        " (SELECT COALESCE(SUM(interest), 0) FROM c),"
-        " (SELECT COALESCE(SUM(savings), 0) FROM c),"
-        " (SELECT COALESCE(SUM(principal), 0) FROM c),"
-        " (SELECT COALESCE(SUM(l.interest_due), 0) FROM loans l"
-        "  JOIN members m ON m.id = l.member_id"
-        "  WHERE m.group_id = (SELECT id FROM g) AND l.status <> 'closed'),"
-        " (SELECT COALESCE(SUM(l.overdue_amount), 0) FROM loans l"
-        "  JOIN members m ON m.id = l.member_id"
-        "  WHERE m.group_id = (SELECT id FROM g) AND l.status <> 'closed'),"
-        " (SELECT COUNT(*) FROM c WHERE remitted_at IS NOT NULL),"
-        " (SELECT COUNT(*) FROM c WHERE state = 'DISPUTED')"
-        " FROM g";
+        "  AND session_on = ?2 AND " DB_LIVE_RECEIPT(
+            "") ")"
+                " SELECT (SELECT COUNT(*) FROM members"
+                "  WHERE group_id = (SELECT id FROM g)),"
+                " (SELECT COUNT(DISTINCT member_id) FROM c), (SELECT COUNT(*) "
+                "FROM c),"
+                " (SELECT COALESCE(SUM(interest), 0) FROM c),"
+                " (SELECT COALESCE(SUM(savings), 0) FROM c),"
+                " (SELECT COALESCE(SUM(principal), 0) FROM c),"
+                " (SELECT COALESCE(SUM(l.interest_due), 0) FROM loans l"
+                "  JOIN members m ON m.id = l.member_id"
+                "  WHERE m.group_id = (SELECT id FROM g) AND l.status <> "
+                "'closed'),"
+                " (SELECT COALESCE(SUM(l.overdue_amount), 0) FROM loans l"
+                "  JOIN members m ON m.id = l.member_id"
+                "  WHERE m.group_id = (SELECT id FROM g) AND l.status <> "
+                "'closed'),"
+                " (SELECT COUNT(*) FROM c WHERE remitted_at IS NOT NULL),"
+                " (SELECT COUNT(*) FROM c WHERE state = 'DISPUTED')"
+                " FROM g";
     sqlite3_stmt *st = db_stmt(db, sql);
     gw_err err;
     int rc;
@@ -231,7 +235,7 @@ gw_err db_collection_unpaid(struct db *db, int64_t leader_id,
         "  FROM members WHERE id = ?1 AND role = 'leader')"
         " AND NOT EXISTS (SELECT 1 FROM collections c"
         "  WHERE c.member_id = m.id AND c.session_on = ?2"
-        "  AND c.state <> 'VOIDED') ORDER BY m.seq";
+        "  AND " DB_LIVE_RECEIPT("c.") ") ORDER BY m.seq";
     sqlite3_stmt *st;
     gw_err err;
     int rc;
@@ -261,10 +265,15 @@ gw_err db_collection_remit(struct db *db, const struct db_actor *who,
     static const char sql[] =
         "UPDATE collections SET remitted_at = ?3, updated_at = ?3"
         " WHERE leader_id = ?1 AND session_on = ?2"
-        " AND state IN ('RECORDED', 'CONFIRMED') AND remitted_at IS NULL"
-        " AND group_id = (SELECT group_id FROM members"
-        "  WHERE id = ?1 AND role = 'leader')"
-        " RETURNING interest + savings + principal";
+        /* A disputed receipt is remitted as recorded: the leader hands
+         * over what she recorded, the officer settles the dispute, and
+         * NOP's totals tell the leader nothing of it. */
+        " AND state IN ('RECORDED', 'CONFIRMED', 'DISPUTED')"
+        " AND " DB_LIVE_RECEIPT(
+            "") " AND remitted_at IS NULL"
+                " AND group_id = (SELECT group_id FROM members"
+                "  WHERE id = ?1 AND role = 'leader')"
+                " RETURNING interest + savings + principal";
     char after[96];
     struct db_audit a;
     sqlite3_stmt *st;

@@ -58,4 +58,11 @@ gw_err db_exec_stmt(struct db *db, sqlite3_stmt *st, const char *what);
 extern const char *const *const db_migrations[];
 extern const int db_migration_count;
 
+/* A receipt whose amounts count (against the due, in the totals, as paid):
+ * not voided, nor disputed after it was voided. P is the table's prefix
+ * ("" or "c."). */
+#define DB_LIVE_RECEIPT(P)                                                     \
+    "(" P "state <> 'VOIDED' AND COALESCE(" P "disputed_from, '') <> "         \
+    "'VOIDED')"
+
 #endif

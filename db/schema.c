@@ -247,11 +247,16 @@ static const char *const migration_4[] = {
     NULL,
 };
 
+static const char *const migration_5[] = {
+    /* The state a receipt was in when the member disputed it: what its
+     * leader keeps seeing (a dispute is the officer's to know), and
+     * whether its amounts still count (not when it had been voided). */
+    "ALTER TABLE collections ADD COLUMN disputed_from TEXT;",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
-    migration_1,
-    migration_2,
-    migration_3,
-    migration_4,
+    migration_1, migration_2, migration_3, migration_4, migration_5,
 };
 
 const int db_migration_count =

@@ -443,9 +443,10 @@ static gw_err code_reply(const struct handler_call *call, gw_err verdict,
 {
     char word[32] = "";
     gw_err err = GW_OK;
+    const char *state = collect_leader_state(c);
 
     if (verdict == GW_EEXIST || verdict == GW_EDENIED)
-        err = collect_state_word(call->ctx->tpl, c->state, word, sizeof(word));
+        err = collect_state_word(call->ctx->tpl, state, word, sizeof(word));
     if (err)
         return err;
     {
@@ -455,7 +456,7 @@ static gw_err code_reply(const struct handler_call *call, gw_err verdict,
         if (verdict == GW_ENOTFOUND)
             return handler_say(call, MSG_CODE_NOT_FOUND, a, 1);
         if (verdict == GW_EDENIED && c->remitted_at != 0 &&
-            strcmp(c->state, "RECORDED") == 0)
+            strcmp(state, "RECORDED") == 0)
             return handler_say(call, MSG_VOID_REMITTED, a, 1);
         return handler_say(call, MSG_CODE_CLOSED, a, ARRAY_SIZE(a));
     }

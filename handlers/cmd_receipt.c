@@ -32,6 +32,16 @@ gw_err collect_send(const struct handler_call *call, const char *phone,
     return reply_add(call->out, phone, text, kind, member_id);
 }
 
+const char *collect_leader_state(const struct db_collection *c)
+{
+    if (strcmp(c->state, "DISPUTED") != 0)
+        return c->state;
+    if (strcmp(c->disputed_from, "VOIDED") == 0 ||
+        strcmp(c->disputed_from, "UNPOSTED") == 0)
+        return c->disputed_from;
+    return "CONFIRMED";
+}
+
 gw_err collect_state_word(const struct templates *tpl, const char *state,
                           char *out, size_t size)
 {

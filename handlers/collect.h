@@ -31,6 +31,8 @@
 #include "handlers/handler.h"
 #include "handlers/template.h"
 
+struct db_collection;
+
 /* Largest single amount (interest, savings or principal) one THU may
  * record: the largest household loan the bank makes through the groups
  * is 100 million VND, so more in one go is a typing mistake or worse. */
@@ -51,6 +53,12 @@ gw_err handler_dispute(const struct handler_call *call);    /* SAI / NO */
 gw_err collect_send(const struct handler_call *call, const char *phone,
                     int64_t member_id, const char *kind, enum msg_id msg,
                     const struct tpl_arg *args, size_t nargs);
+
+/* The state a receipt's leader is told: a dispute is the officer's to
+ * know, never the leader's (the member who complains would pay for it),
+ * so a disputed receipt reads as the state it was disputed from, a
+ * recorded one as confirmed (neither can be voided any more). */
+const char *collect_leader_state(const struct db_collection *c);
 
 /* The member-facing word for a collection state ("da XN"), rendered
  * from the ST_* templates into out[size]. */

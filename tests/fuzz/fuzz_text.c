@@ -73,13 +73,27 @@ static void check_keyword(const char *s, size_t len, bool valid)
     for (i = 0; i < norm.len; i++) {
         char c = norm.data[i];
 
-        FUZZ_CHECK((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == ' ' || c == '.' || c == ',' || c == '-');
-        /* A kept minus sign stands before a digit ("-5" is refused later,
-         * not read as 5). */
-        if (c == '-')
-            FUZZ_CHECK(i + 1 < norm.len && norm.data[i + 1] >= '0' &&
-                       norm.data[i + 1] <= '9');
+        bool alnum = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+
+        /* Printable ASCII, upper case: no lower-case letter survives. */
+        FUZZ_CHECK(c >= ' ' && c <= '~' && !(c >= 'a' && c <= 'z'));
+        /* Punctuation is kept only where it matters to a number: '.' or
+         * ',' between digits, or a run stuck to the front of a digit
+         * ("-5", ".5TR", "+50000" are refused later, not read as 5). */
+        if (!alnum && c != ' ') {
+            size_t j = i;
+            bool between = (c == '.' || c == ',') && i > 0 &&
+                           i + 1 < norm.len && norm.data[i - 1] >= '0' &&
+                           norm.data[i - 1] <= '9' && norm.data[i + 1] >= '0' &&
+                           norm.data[i + 1] <= '9';
+
+            while (j < norm.len && norm.data[j] != ' ' &&
+                   !((norm.data[j] >= 'A' && norm.data[j] <= 'Z') ||
+                     (norm.data[j] >= '0' && norm.data[j] <= '9')))
+                j++;
+            FUZZ_CHECK(between || (j < norm.len && norm.data[j] >= '0' &&
+                                   norm.data[j] <= '9'));
+        }
     }
     if (norm.len > 0)
         FUZZ_CHECK(norm.data[0] != ' ' && norm.data[norm.len - 1] != ' ');

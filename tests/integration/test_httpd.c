@@ -345,7 +345,8 @@ static void test_control_bytes(void **state)
     } t[] = {
         {"raw NUL in the text", LINE("c1", "S\0D"),
          sizeof(LINE("c1", "S\0D")) - 1, 400},
-        {"raw NUL in the path", "GET /healthz\0x HTTP/1.1\r\n\r\n", 29, 400},
+        {"raw NUL in the path", "GET /healthz\0x HTTP/1.1\r\n\r\n",
+         sizeof("GET /healthz\0x HTTP/1.1\r\n\r\n") - 1, 400},
         {"raw 0x01 in the text", LINE("c2", "S\001D"),
          sizeof(LINE("c2", "S\001D")) - 1, 400},
         {"escaped 0x01 in the text", LINE("c3", "S%01D"),

@@ -400,6 +400,116 @@ static void test_confirm_void_dispute(void **state)
     assert_int_equal(audit_n(e, "dispute"), 2);
 }
 
+/* Replaces every occurrence of code in s with "<CODE>". */
+static void blank_code(char *s, const char *code)
+{
+    char *p;
+
+    while ((p = strstr(s, code)) != NULL) {
+        memmove(p + 6, p + strlen(code), strlen(p + strlen(code)) + 1);
+        memcpy(p, "<CODE>", 6);
+    }
+}
+
+/* One world of the secrecy test: the member answers her receipt with
+ * answer ("XN" or "SAI"); every message the leader receives, from the
+ * first THU to after NOP, with the receipt codes blanked, goes to out. */
+static void leader_world(const char *answer, bool void_first,
+                         char out[][DT_SMS_MAX * 4 + 1], size_t *n)
+{
+    /* "" stands for HUYTHU of her receipt. */
+    static const char *const after[] = {
+        "", "TONG", "DS", "HD", "LS", "NOP 1234", "TONG", "",
+    };
+    struct leader_env *e = leader_env_new(fix_open(":memory:"));
+    struct reply *r;
+    char a[8], b[8], text[64];
+    size_t i, k;
+
+    leader_env_set_pin(e, L1, "1234");
+    *n = 0;
+#define KEEP(r)                                                                \
+    do {                                                                       \
+        for (k = 0; k < (r)->nmsgs; k++)                                       \
+            if (strcmp((r)->msgs[k].phone, FIX_L1_PHONE) == 0)                 \
+                (void)snprintf(out[(*n)++], sizeof(out[0]), "%s",              \
+                               (r)->msgs[k].text);                             \
+    } while (0)
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
+    code_of(r, a);
+    KEEP(r);
+    r = sms(e, FIX_L1_PHONE, "THU 3 1000 0 1234");
+    code_of(r, b);
+    KEEP(r);
+    if (void_first) {
+        (void)snprintf(text, sizeof(text), "HUYTHU %s 1234", a);
+        r = sms(e, FIX_L1_PHONE, text);
+        KEEP(r);
+    }
+    (void)snprintf(text, sizeof(text), "%s %s", answer, a);
+    r = sms(e, FIX_M2_PHONE, text);
+    KEEP(r);
+    for (i = 0; i < ARRAY_SIZE(after); i++) {
+        if (after[i][0] == '\0')
+            (void)snprintf(text, sizeof(text), "HUYTHU %s 1234", a);
+        else
+            (void)snprintf(text, sizeof(text), "%s", after[i]);
+        r = sms(e, FIX_L1_PHONE, text);
+        KEEP(r);
+    }
+#undef KEEP
+    for (i = 0; i < *n; i++) {
+        blank_code(out[i], a);
+        blank_code(out[i], b);
+    }
+    leader_env_free(e);
+}
+
+/* A member's dispute stays secret from her leader: in a world where she
+ * answered SAI and one where she answered XN, the leader receives exactly
+ * the same messages, word for word (HUYTHU refused as for a confirmed
+ * receipt, NOP counting the disputed receipt as recorded). */
+static void test_dispute_secret_from_leader(void **state)
+{
+    static char xn[16][DT_SMS_MAX * 4 + 1], sai[16][DT_SMS_MAX * 4 + 1];
+    size_t nxn = 0, nsai = 0, i;
+
+    (void)state;
+    leader_world("XN", false, xn, &nxn);
+    leader_world("SAI", false, sai, &nsai);
+    assert_int_equal(nxn, nsai);
+    assert_true(nxn >= 10);
+    for (i = 0; i < nxn; i++) {
+        if (strcmp(xn[i], sai[i]) != 0)
+            fail_msg("leader message %zu differs:\n XN:  %s\n SAI: %s", i,
+                     xn[i], sai[i]);
+        assert_null(strstr(sai[i], "sai"));
+        assert_null(strstr(sai[i], "SAI"));
+    }
+    /* HUYTHU of the disputed receipt: as for a confirmed one. NOP: both
+     * receipts, the disputed one as recorded (100.000 + 1.000). */
+    for (i = 0; i < nsai && strstr(sai[i], "da XN, khong the") == NULL; i++)
+        ;
+    assert_true(i < nsai);
+    for (i = 0; i < nsai && strstr(sai[i], "2 phieu, 101.000 VND") == NULL; i++)
+        ;
+    assert_true(i < nsai);
+
+    /* A receipt the leader voided, then the member disputed (she says she
+     * paid): the leader sees it as voided still, as if the member had
+     * said nothing (SD reads her balance and touches no receipt). */
+    leader_world("SD", true, xn, &nxn);
+    leader_world("SAI", true, sai, &nsai);
+    assert_int_equal(nxn, nsai);
+    for (i = 0; i < nxn; i++)
+        if (strcmp(xn[i], sai[i]) != 0)
+            fail_msg("voided: leader message %zu differs:\n SD:  %s\n SAI: %s",
+                     i, xn[i], sai[i]);
+    for (i = 0; i < nsai && strstr(sai[i], "1 phieu, 1.000 VND") == NULL; i++)
+        ;
+    assert_true(i < nsai);
+}
+
 static void test_session_commands(void **state)
 {
     struct leader_env *e = *state;
@@ -707,6 +817,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pin_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pin_shapes_stored, setup,
                                         teardown),
+        cmocka_unit_test(test_dispute_secret_from_leader),
         cmocka_unit_test_setup_teardown(test_confirm_void_dispute, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_session_commands, setup, teardown),
