@@ -19,7 +19,9 @@
 
 /* Sessions tracked at once for the idle timeout: far more than dial one
  * short code within a timeout; an overflow only forgets the oldest. */
-#define USSD_FRONT_SESSIONS 4096
+/* Live sessions at most (200 new a second for the 180 s timeout fill
+ * half); about 7 MB. */
+#define USSD_FRONT_SESSIONS 65536
 
 struct ussd_reader {
     pthread_mutex_t lock;
@@ -193,8 +195,14 @@ bool ussd_front_hop(struct ussd_front *f, struct ussd_job *job,
     job->hop.text = in->text;
     job->hop.now = now;
     job->hop.today = date_local((time_t)now, &minute);
-    job->hop.skip = ussd_sessions_touch(f->sessions, job->session_id,
-                                        ussd_count_inputs(in->text), now);
+    if (ussd_sessions_touch(f->sessions, job->session_id, job->hop.phone,
+                            ussd_count_inputs(in->text), now,
+                            &job->hop.skip) != 0) {
+        /* No room without dropping a live session: a clear END screen. */
+        log_warn("ussd", "session table full: new session refused");
+        ussd_end_note(&f->ctx, MSG_USSD_BUSY, &job->step);
+        return false;
+    }
     r = reader_take(f);
     err = ussd_walk(r->db, &f->ctx, &job->hop, &job->step);
     pthread_mutex_unlock(&r->lock);

@@ -464,9 +464,9 @@ static gw_err walk_all(struct walk *w, enum node *n, enum cmd *c)
 
 /* ---- what may be stored: PINs as "****" ------------------------------ */
 
-static uint64_t fnv1a64(const char *s, size_t len)
+/* FNV-1a 64 of s[len], continuing from h. */
+static uint64_t fnv1a64(uint64_t h, const char *s, size_t len)
 {
-    uint64_t h = 14695981039346656037ull;
     size_t i;
 
     for (i = 0; i < len; i++)
@@ -504,10 +504,14 @@ static void fill_stored(const struct walk *w, struct ussd_step *step)
     if (b.err)
         buf_reset(&b);
     (void)snprintf(step->stored, sizeof(step->stored), "%s", buf_cstr(&b));
-    (void)snprintf(
-        step->key, sizeof(step->key), "%.*s:%016llx", USSD_SESSION_ID_MAX,
-        w->hop->session_id,
-        (unsigned long long)fnv1a64(step->stored, strlen(step->stored)));
+    /* The key belongs to the phone too: a recycled session id from
+     * another phone must never get this phone's stored END screen. */
+    (void)snprintf(step->key, sizeof(step->key), "%.*s:%016llx",
+                   USSD_SESSION_ID_MAX, w->hop->session_id,
+                   (unsigned long long)fnv1a64(
+                       fnv1a64(14695981039346656037ull, w->hop->phone,
+                               strlen(w->hop->phone) + 1),
+                       step->stored, strlen(step->stored)));
     buf_release(&b);
 }
 

@@ -366,6 +366,33 @@ static void test_log_has_no_pin(void **state)
     assert_null(strstr(buf, "9876"));
 }
 
+/* Aggregators reuse and recycle session ids: the same id and path from
+ * another phone is that phone's own session. It never receives the
+ * first phone's stored END screen, and its own hop is walked for it. */
+static void test_session_id_belongs_to_phone(void **state)
+{
+    struct fixture *fx = *state;
+    struct resp r;
+    char leader_end[1024];
+
+    hop(fx, "ATUid_9", LEADER, "", &r);
+    hop(fx, "ATUid_9", LEADER, "5", &r);
+    hop(fx, "ATUid_9", LEADER, "5*1", &r);
+    hop(fx, "ATUid_9", LEADER, "5*1*" PIN, &r);
+    assert_true(strncmp(r.body, "END ", 4) == 0);
+    (void)snprintf(leader_end, sizeof(leader_end), "%s", r.body);
+    /* A member's phone, the same session id and path. */
+    hop(fx, "ATUid_9", MEMBER, "5*1*" PIN, &r);
+    assert_string_not_equal(r.body, leader_end);
+    assert_null(strstr(r.body, "nop"));
+    /* The leader's repeat still gets hers, once. */
+    hop(fx, "ATUid_9", LEADER, "5*1*" PIN, &r);
+    assert_string_equal(r.body, leader_end);
+    assert_int_equal(count(fx, "SELECT count(*) FROM inbound WHERE channel"
+                               " = 'ussd'"),
+                     1);
+}
+
 /* One SMS through the Africa's Talking form callback. */
 static long sms_as(struct fixture *fx, const char *id, const char *phone,
                    const char *text)
@@ -473,6 +500,8 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_log_has_no_pin, fx_setup,
                                         fx_teardown),
+        cmocka_unit_test_setup_teardown(test_session_id_belongs_to_phone,
+                                        fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_sms_pin_shapes, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_member_reads, fx_setup,

@@ -541,6 +541,16 @@ static void test_shortcuts(void **state)
     assert_non_null(strstr(st->screen, "PIN cu"));
 }
 
+/* touch, asserting success; the inputs to skip. */
+static size_t touch(struct ussd_sessions *s, const char *id, const char *phone,
+                    size_t ninputs, int64_t now)
+{
+    size_t skip = 99;
+
+    assert_int_equal(ussd_sessions_touch(s, id, phone, ninputs, now, &skip), 0);
+    return skip;
+}
+
 /* After the idle timeout the path typed so far is ignored. */
 static void test_idle_restart(void **state)
 {
@@ -549,13 +559,13 @@ static void test_idle_restart(void **state)
     const char *p3 = "1*1*275000", *p4 = "1*1*275000*1";
     const struct ussd_step *st;
 
-    assert_int_equal(ussd_sessions_touch(s, "S1", 0, 1000), 0);
-    assert_int_equal(ussd_sessions_touch(s, "S1", 2, 1030), 0);
-    assert_int_equal(ussd_sessions_touch(s, "S1", 3, 1090), 0); /* 60 s */
-    assert_int_equal(ussd_sessions_touch(s, "S1", 3, 1151), 3); /* 61 s */
+    assert_int_equal(touch(s, "S1", FIX_LEADER, 0, 1000), 0);
+    assert_int_equal(touch(s, "S1", FIX_LEADER, 2, 1030), 0);
+    assert_int_equal(touch(s, "S1", FIX_LEADER, 3, 1090), 0); /* 60 s */
+    assert_int_equal(touch(s, "S1", FIX_LEADER, 3, 1151), 3); /* 61 s */
     st = walk_len(f, FIX_LEADER, p3, strlen(p3), 3);
     assert_non_null(strstr(st->screen, "1 Ghi thu"));
-    assert_int_equal(ussd_sessions_touch(s, "S1", 4, 1160), 3);
+    assert_int_equal(touch(s, "S1", FIX_LEADER, 4, 1160), 3);
     st = walk_len(f, FIX_LEADER, p4, strlen(p4), 3);
     assert_non_null(strstr(st->screen, "so thu tu"));
     /* the prefix is still scrubbed */
@@ -564,28 +574,60 @@ static void test_idle_restart(void **state)
     /* a prefix that ended on a closing screen */
     st = walk_len(f, FIX_ONE, "1*2*1", 5, 2);
     assert_non_null(strstr(st->screen, "Vay HN"));
-    /* another session is its own */
-    assert_int_equal(ussd_sessions_touch(s, "S2", 5, 1160), 0);
+    /* another session is its own; so is the same id from another phone */
+    assert_int_equal(touch(s, "S2", FIX_LEADER, 5, 1160), 0);
+    assert_int_equal(touch(s, "S1", FIX_ONE, 5, 1160), 0);
+    assert_int_equal(touch(s, "S1", FIX_LEADER, 4, 1161), 3);
     /* a shorter path than the prefix is a new walk */
-    assert_int_equal(ussd_sessions_touch(s, "S1", 1, 1161), 0);
+    assert_int_equal(touch(s, "S1", FIX_LEADER, 1, 1161), 0);
     ussd_sessions_free(s);
 }
 
-static void test_session_table_bounded(void **state)
+/* A session past its timeout whose slot other sessions took is never
+ * resumed: its next hop goes home, its stale inputs ignored. */
+static void test_stale_session_not_resumed(void **state)
 {
     struct ussd_sessions *s = ussd_sessions_new(60, 16);
     char id[32];
     size_t i;
 
     (void)state;
+    assert_int_equal(touch(s, "OLD", FIX_LEADER, 0, 1000), 0);
+    assert_int_equal(touch(s, "OLD", FIX_LEADER, 4, 1010), 0);
+    /* Long after: other sessions fill every slot (the old one's too). */
+    for (i = 0; i < 16; i++) {
+        (void)snprintf(id, sizeof(id), "new-%zu", i);
+        assert_int_equal(touch(s, id, FIX_ONE, 0, 2000), 0);
+    }
+    assert_int_equal(ussd_sessions_count(s, 2000), 16);
+    /* They end too; the old one comes back with its confirmation. */
+    assert_int_equal(touch(s, "OLD", FIX_LEADER, 6, 3000), 6);
+    /* A session never seen, arriving with inputs (a shortcut), walks. */
+    assert_int_equal(touch(s, "NEVER", FIX_LEADER, 2, 3000), 0);
+    ussd_sessions_free(s);
+}
+
+/* Live sessions are never pushed out: a full table refuses the new one. */
+static void test_session_table_bounded(void **state)
+{
+    struct ussd_sessions *s = ussd_sessions_new(60, 16);
+    char id[32];
+    size_t i, skip = 7, refused = 0;
+
+    (void)state;
     for (i = 0; i < 1000; i++) {
         (void)snprintf(id, sizeof(id), "sess-%zu", i);
-        assert_int_equal(ussd_sessions_touch(s, id, 1, 100), 0);
+        if (ussd_sessions_touch(s, id, FIX_ONE, 1, 100, &skip) != 0)
+            refused++;
     }
-    assert_true(ussd_sessions_count(s, 100) <= 16);
+    assert_int_equal(ussd_sessions_count(s, 100), 16);
+    assert_int_equal(refused, 1000 - 16);
+    /* the first sixteen are still live and still theirs */
+    assert_int_equal(touch(s, "sess-0", FIX_ONE, 2, 110), 0);
     assert_int_equal(ussd_sessions_count(s, 1000), 0); /* all expired */
-    assert_int_equal(ussd_sessions_touch(s, "", 1, 100), 0);
-    assert_int_equal(ussd_sessions_touch(s, NULL, 1, 100), 0);
+    assert_int_equal(touch(s, "sess-999", FIX_ONE, 1, 1000), 0);
+    assert_int_equal(touch(s, "", FIX_ONE, 1, 100), 0);
+    assert_int_equal(touch(s, NULL, FIX_ONE, 1, 100), 0);
     ussd_sessions_free(s);
     ussd_sessions_free(NULL);
 }
@@ -727,6 +769,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_templates_fit, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_shortcuts, fx_setup, fx_teardown),
+        cmocka_unit_test(test_stale_session_not_resumed),
         cmocka_unit_test_setup_teardown(test_idle_restart, fx_setup,
                                         fx_teardown),
         cmocka_unit_test(test_session_table_bounded),
