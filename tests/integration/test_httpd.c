@@ -388,6 +388,57 @@ static void test_control_bytes(void **state)
     fx_free(fx);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Too many query parameters or header lines: refused at once, never left
+ * waiting for the connection timeout. */
+static void test_too_many_fields(void **state)
+{
+    static const struct {
+        unsigned params, headers;
+        int status;
+    } t[] = {
+        {63, 0, 400},   {100, 0, 400}, {500, 0, 400},
+        {2000, 0, 400}, {0, 500, 431},
+    };
+    struct fixture *fx = fx_start(0);
+    char *req = malloc(65536);
+    size_t i;
+
+    (void)state;
+    assert_non_null(req);
+    for (i = 0; i < ARRAY_SIZE(t); i++) {
+        size_t n = 0, k;
+        double t0;
+        int got;
+
+        n += (size_t)snprintf(req + n, 65536 - n,
+                              "GET /v1/kannel/sms?token=" TOKEN "&id=f%zu", i);
+        for (k = 0; k < t[i].params; k++)
+            n += (size_t)snprintf(req + n, 65536 - n, "&p%zu=1", k);
+        n += (size_t)snprintf(req + n, 65536 - n, " HTTP/1.1\r\nHost: x\r\n");
+        for (k = 0; k < t[i].headers; k++)
+            n += (size_t)snprintf(req + n, 65536 - n, "X-H%zu: 1\r\n", k);
+        n += (size_t)snprintf(req + n, 65536 - n, "\r\n");
+        assert_true(n < 65536);
+        t0 = now_s();
+        got = raw_request(fx->port, req, n);
+        if (got != t[i].status || now_s() - t0 > 1.0)
+            fail_msg("%u params, %u headers: status %d in %.2f s, want %d "
+                     "within 1 s",
+                     t[i].params, t[i].headers, got, now_s() - t0, t[i].status);
+    }
+    free(req);
+    assert_int_equal(inbound_rows(fx), 0);
+    fx_free(fx);
+}
+
 static void test_status_table(void **state)
 {
     static const struct {
@@ -1227,6 +1278,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_control_bytes),
+        cmocka_unit_test(test_too_many_fields),
         cmocka_unit_test(test_healthz),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_body_cap),
