@@ -9,6 +9,7 @@
 
 DT_PIDS=""
 DT_TOKEN=bench-kannel-token-000001
+DT_METRICS_TOKEN=bench-metrics-token-00001
 
 # dt_port: a random port below the kernel's ephemeral range (outgoing
 # connections take those) that nothing on this machine uses right now.
@@ -34,6 +35,7 @@ port = $port
 threads = 2
 connection_limit = 4000
 connection_timeout = 10
+metrics_token = $DT_METRICS_TOKEN
 [database]
 path = $db
 [log]
@@ -93,13 +95,15 @@ dt_bg() {
 
 # dt_queued PORT: the outbox's queued count from /healthz ("" if down).
 dt_queued() {
-    curl -s --max-time 2 "http://127.0.0.1:$1/healthz" |
+    curl -s --max-time 2 -H "Authorization: Bearer $DT_METRICS_TOKEN" \
+        "http://127.0.0.1:$1/healthz" |
         sed -n 's/.*"queued":\([0-9]*\).*/\1/p'
 }
 
 # dt_pending PORT: queued + sending from /healthz ("" if down).
 dt_pending() {
-    curl -s --max-time 2 "http://127.0.0.1:$1/healthz" |
+    curl -s --max-time 2 -H "Authorization: Bearer $DT_METRICS_TOKEN" \
+        "http://127.0.0.1:$1/healthz" |
         sed -n 's/.*"queued":\([0-9]*\),"sending":\([0-9]*\).*/\1 \2/p' |
         awk '{print $1 + $2}'
 }

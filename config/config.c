@@ -65,6 +65,8 @@ static const struct cfg_key keys[] = {
     {"server", "connection_timeout", CFG_UINT, F(connection_timeout), 1, 3600,
      "10", NULL},
     {"server", "max_body", CFG_SIZE, F(max_body), 1024, 16777216, "8192", NULL},
+    {"server", "metrics_token", CFG_TOKEN, F(metrics_token), 16,
+     S(CFG_STR_SIZE - 1), "", NULL},
     {"database", "path", CFG_STRING, F(db_path), 1, S(CFG_STR_SIZE - 1),
      "diemtua.db", NULL},
     {"log", "level", CFG_ENUM, F(log_level), 0, 0, "info", levels},

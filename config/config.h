@@ -57,8 +57,9 @@ struct dt_config {
     unsigned port;
     unsigned threads; /* libmicrohttpd thread pool size */
     unsigned connection_limit;
-    unsigned connection_timeout; /* seconds idle before a close */
-    size_t max_body;             /* bytes; larger requests get 413 */
+    unsigned connection_timeout;      /* seconds idle before a close */
+    size_t max_body;                  /* bytes; larger requests get 413 */
+    char metrics_token[CFG_STR_SIZE]; /* bearer for /metrics, "" = closed */
 
     /* [database] */
     char db_path[CFG_STR_SIZE];

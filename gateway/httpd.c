@@ -163,10 +163,25 @@ static gw_err read_stats(struct httpd *h, struct db_outbox_stats *st)
     return err;
 }
 
+/* true when the request carries "Authorization: Bearer <metrics_token>"
+ * (constant time). No token configured: nobody is. */
+static bool operator_auth(const struct httpd *h, struct MHD_Connection *conn)
+{
+    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
+
+    if (h->cfg->metrics_token[0] == '\0' || v == NULL ||
+        strncmp(v, "Bearer ", 7) != 0)
+        return false;
+    return strv_secure_eq(strv_from_cstr(v + 7),
+                          strv_from_cstr(h->cfg->metrics_token));
+}
+
 static enum MHD_Result serve_healthz(struct httpd *h,
                                      struct MHD_Connection *conn)
 {
     static const char bad[] = "{\"status\":\"error\"}\n";
+    static const char up[] = "{\"status\":\"ok\"}\n";
     struct db_outbox_stats st;
     char body[256];
     int64_t age = 0;
@@ -175,6 +190,10 @@ static enum MHD_Result serve_healthz(struct httpd *h,
     if (read_stats(h, &st) != GW_OK)
         return send_text(conn, METRICS_PATH_HEALTHZ, 503, "application/json",
                          bad, sizeof(bad) - 1, NULL);
+    /* The public answer is up or down; the figures are the operator's. */
+    if (!operator_auth(h, conn))
+        return send_text(conn, METRICS_PATH_HEALTHZ, 200, "application/json",
+                         up, sizeof(up) - 1, NULL);
     if (st.oldest_queued_at > 0 && st.oldest_queued_at < time(NULL))
         age = (int64_t)time(NULL) - st.oldest_queued_at;
     n = snprintf(body, sizeof(body),
@@ -194,9 +213,27 @@ static enum MHD_Result serve_metrics(struct httpd *h,
 {
     struct db_outbox_stats st;
     struct buf out;
-    bool have = read_stats(h, &st) == GW_OK;
+    bool have;
     enum MHD_Result ret;
 
+    if (!operator_auth(h, conn)) {
+        static const char no[] = "401 metrics need Authorization: Bearer "
+                                 "[server] metrics_token\n";
+        struct MHD_Response *resp = MHD_create_response_from_buffer(
+            sizeof(no) - 1, (void *)(uintptr_t)no, MHD_RESPMEM_PERSISTENT);
+
+        if (resp == NULL)
+            return MHD_NO;
+        (void)MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                      "Bearer realm=\"diemtua\"");
+        (void)MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                      "text/plain");
+        ret = MHD_queue_response(conn, 401, resp);
+        MHD_destroy_response(resp);
+        metrics_http(METRICS_PATH_METRICS, 401);
+        return ret;
+    }
+    have = read_stats(h, &st) == GW_OK;
     /* Count this scrape before rendering so it sees itself. */
     metrics_http(METRICS_PATH_METRICS, 200);
     buf_init(&out, 1 << 20);

@@ -14,8 +14,8 @@ static const char *const path_names[METRICS_PATH_COUNT] = {
 };
 
 /* The statuses we answer; anything else is counted under "other". */
-static const unsigned status_codes[] = {200, 202, 400, 403, 404,
-                                        405, 413, 500, 503};
+static const unsigned status_codes[] = {200, 202, 400, 401, 403, 404,
+                                        405, 413, 414, 431, 500, 503};
 #define NSTATUS (ARRAY_SIZE(status_codes) + 1)
 
 static const char *const provider_names[] = {"kannel", "esms", "africastalking",

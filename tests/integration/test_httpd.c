@@ -33,6 +33,7 @@
 #define TOKEN "s3cret-token"
 #define MAX_BODY 1024
 #define ESMS_KEY "esms-private-key"
+#define METRICS_TOKEN "metrics-t0ken-5e8a1c2d"
 
 /* ---- the handler the writer runs ------------------------------------ */
 
@@ -92,6 +93,8 @@ static struct fixture *fx_start_with(unsigned per_hour, bool real)
     fx->cfg.kannel.enabled = true;
     (void)snprintf(fx->cfg.kannel.token, sizeof(fx->cfg.kannel.token), "%s",
                    TOKEN);
+    (void)snprintf(fx->cfg.metrics_token, sizeof(fx->cfg.metrics_token), "%s",
+                   METRICS_TOKEN);
     if (real) {
         fx->cfg.esms.enabled = true;
         (void)snprintf(fx->cfg.esms.token, sizeof(fx->cfg.esms.token), "%s",
@@ -109,6 +112,7 @@ static struct fixture *fx_start_with(unsigned per_hour, bool real)
     log_gate_begin();
     log_gate_secret(TOKEN);
     log_gate_secret(ESMS_KEY);
+    log_gate_secret(METRICS_TOKEN);
     log_gate_secret("1234"); /* the PIN the texts below carry */
     if (real) {
         struct db *db = NULL;
@@ -242,6 +246,9 @@ static size_t on_read(char *p, size_t size, size_t n, void *cls)
     return len;
 }
 
+/* When set, http() sends "Authorization: Bearer <http_bearer>". */
+static const char *http_bearer;
+
 /* method NULL: GET. body NULL: none. chunked > 0: a chunked upload. */
 static long http(unsigned port, const char *method, const char *path,
                  const char *ctype, const char *body, size_t chunked,
@@ -265,6 +272,10 @@ static long http(unsigned port, const char *method, const char *path,
     curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
     if (ctype) {
         (void)snprintf(h, sizeof(h), "Content-Type: %s", ctype);
+        hdrs = curl_slist_append(hdrs, h);
+    }
+    if (http_bearer) {
+        (void)snprintf(h, sizeof(h), "Authorization: Bearer %s", http_bearer);
         hdrs = curl_slist_append(hdrs, h);
     }
     if (body) {
@@ -295,6 +306,18 @@ static long http(unsigned port, const char *method, const char *path,
 static long get(unsigned port, const char *path, struct resp *r)
 {
     return http(port, NULL, path, NULL, NULL, 0, r);
+}
+
+/* GET with a bearer token (NULL: none). */
+static long get_as(unsigned port, const char *path, const char *bearer,
+                   struct resp *r)
+{
+    long status;
+
+    http_bearer = bearer;
+    status = get(port, path, r);
+    http_bearer = NULL;
+    return status;
 }
 
 #define SMS(id, from, text)                                                    \
@@ -513,7 +536,13 @@ static void test_healthz(void **state)
     struct resp r;
 
     (void)state;
+    /* Publicly, up or down only; the figures with the operator's token. */
     assert_int_equal(get(fx->port, "/healthz", &r), 200);
+    assert_string_equal(r.body, "{\"status\":\"ok\"}\n");
+    assert_int_equal(get_as(fx->port, "/healthz", "wrong-token-0000000000", &r),
+                     200);
+    assert_string_equal(r.body, "{\"status\":\"ok\"}\n");
+    assert_int_equal(get_as(fx->port, "/healthz", METRICS_TOKEN, &r), 200);
     assert_string_equal(r.body, "{\"status\":\"ok\",\"db\":\"ok\",\"outbox\":"
                                 "{\"queued\":0,\"sending\":0,\"failed\":0},"
                                 "\"oldest_queued_age_s\":0}\n");
@@ -551,8 +580,15 @@ static void test_metrics(void **state)
     (void)state;
     assert_int_equal(get(fx->port, "/v1/kannel/sms?token=x", &r), 403);
     assert_int_equal(get(fx->port, SMS("m1", "0912345678", "SD"), &r), 200);
-    assert_int_equal(get(fx->port, "/metrics", &r), 200);
+    /* The union's figures are not for the port facing the aggregator. */
+    assert_int_equal(get(fx->port, "/metrics", &r), 401);
+    assert_null(strstr(r.body, "diemtua_"));
+    assert_int_equal(get_as(fx->port, "/metrics", "metrics-t0ken-5e8a1c2e", &r),
+                     401);
+    assert_int_equal(get_as(fx->port, "/metrics", "", &r), 401);
+    assert_int_equal(get_as(fx->port, "/metrics", METRICS_TOKEN, &r), 200);
     assert_exposition(r.body);
+    assert_non_null(strstr(r.body, "path=\"/metrics\",status=\"401\""));
     assert_non_null(strstr(r.body, "diemtua_http_requests_total{path=\"/v1/"
                                    "{provider}/sms\",status=\"403\"}"));
     assert_non_null(strstr(r.body, "diemtua_http_requests_total{path=\"/v1/"
