@@ -64,6 +64,7 @@ static const struct cfg_key keys[] = {
      "512", NULL},
     {"server", "connection_timeout", CFG_UINT, F(connection_timeout), 1, 3600,
      "10", NULL},
+    {"server", "head_timeout", CFG_UINT, F(head_timeout), 1, 3600, "10", NULL},
     {"server", "max_body", CFG_SIZE, F(max_body), 1024, 16777216, "8192", NULL},
     {"server", "metrics_token", CFG_TOKEN, F(metrics_token), 16,
      S(CFG_STR_SIZE - 1), "", NULL},

@@ -58,6 +58,7 @@ struct dt_config {
     unsigned threads; /* libmicrohttpd thread pool size */
     unsigned connection_limit;
     unsigned connection_timeout;      /* seconds idle before a close */
+    unsigned head_timeout;            /* seconds for a whole request head */
     size_t max_body;                  /* bytes; larger requests get 413 */
     char metrics_token[CFG_STR_SIZE]; /* bearer for /metrics, "" = closed */
 

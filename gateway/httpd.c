@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "db/db_msg.h"
+#include "gateway/conn_guard.h"
 #include "gateway/form.h"
 #include "gateway/httpd.h"
 #include "gateway/metrics.h"
@@ -48,8 +49,9 @@ struct httpd {
     unsigned port;
     _Atomic long inflight; /* requests with state, not yet completed */
     pthread_mutex_t stats_lock;
-    struct db *stats_db;     /* /healthz and /metrics only, under stats_lock */
-    struct ussd_front *ussd; /* USSD hops: reads, idle table */
+    struct db *stats_db;      /* /healthz and /metrics only, under stats_lock */
+    struct ussd_front *ussd;  /* USSD hops: reads, idle table */
+    struct conn_guard *guard; /* head deadline, connection limit */
 };
 
 enum route { ROUTE_SMS, ROUTE_DLR, ROUTE_USSD };
@@ -593,6 +595,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     struct req *r = *req_cls;
 
     (void)version;
+    if (r == NULL || *req_cls == (void *)&bad_line)
+        conn_guard_head_done(conn); /* the first call: the head is in */
     if (*req_cls == (void *)&bad_line) {
         *req_cls = NULL;
         return send_status(conn, METRICS_PATH_OTHER, 400);
@@ -658,8 +662,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     struct httpd *h = cls;
     struct req *r = *req_cls;
 
-    (void)conn;
     (void)toe;
+    conn_guard_request_done(conn);
     if (r == NULL || *req_cls == (void *)&bad_line)
         return;
     buf_release(&r->body);
@@ -743,15 +747,20 @@ start_daemon(struct httpd *h, const struct sockaddr_storage *ss, unsigned flags)
     if (threads > 1)
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE,
                                             (intptr_t)threads, NULL};
+    /* The guard enforces connection_limit itself, making room from slow
+     * heads; libmicrohttpd's own limit is only a backstop above it. */
     if (cfg->connection_limit)
         opts[n++] = (struct MHD_OptionItem){
-            MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg->connection_limit, NULL};
+            MHD_OPTION_CONNECTION_LIMIT,
+            (intptr_t)(cfg->connection_limit + cfg->connection_limit / 4 + 64),
+            NULL};
     opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
     return MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_request, h,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (const struct sockaddr *)ss, MHD_OPTION_CONNECTION_TIMEOUT, timeout,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, h->guard,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
         unescape, NULL, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_ARRAY, opts,
         MHD_OPTION_END);
@@ -781,6 +790,11 @@ gw_err httpd_start(const struct dt_config *cfg, struct writer *writer,
     if (err == GW_OK)
         err = ussd_front_new(
             cfg, cfg->threads ? cfg->threads : HTTPD_DEFAULT_THREADS, &h->ussd);
+    if (err == GW_OK) {
+        h->guard = conn_guard_new(cfg->connection_limit, cfg->head_timeout);
+        if (h->guard == NULL)
+            err = GW_EINTERNAL;
+    }
     if (err == GW_OK) {
         h->daemon = start_daemon(h, &ss, flags);
         if (h->daemon == NULL) {
@@ -834,6 +848,7 @@ void httpd_stop(struct httpd *h)
         return;
     if (h->daemon)
         MHD_stop_daemon(h->daemon);
+    conn_guard_free(h->guard);
     db_close(h->stats_db);
     ussd_front_free(h->ussd);
     pthread_mutex_destroy(&h->stats_lock);

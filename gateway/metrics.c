@@ -88,6 +88,32 @@ static size_t bucket_of(const uint64_t *bounds, size_t n, uint64_t v)
     return i;
 }
 
+static _Atomic uint64_t conn_count[METRICS_CONN_COUNT];
+
+void metrics_conn(enum metrics_conn what)
+{
+    if (what < METRICS_CONN_COUNT)
+        bump(&conn_count[what], 1);
+}
+
+static void render_conn(struct buf *out)
+{
+    static const char *const names[METRICS_CONN_COUNT] = {"head_timeout",
+                                                          "evicted", "refused"};
+    size_t i;
+
+    buf_puts(out, "# HELP diemtua_http_connections_shut_total Connections "
+                  "shut down by the guard: request head past its deadline, "
+                  "the oldest unfinished head evicted at the limit, or "
+                  "refused at the limit.\n"
+                  "# TYPE diemtua_http_connections_shut_total counter\n");
+    for (i = 0; i < METRICS_CONN_COUNT; i++)
+        (void)buf_appendf(out,
+                          "diemtua_http_connections_shut_total{reason=\"%s\"}"
+                          " %llu\n",
+                          names[i], (unsigned long long)get(&conn_count[i]));
+}
+
 void metrics_batch(size_t n, double commit_seconds)
 {
     uint64_t us = commit_seconds > 0 ? (uint64_t)(commit_seconds * 1e6) : 0;
@@ -205,6 +231,7 @@ void metrics_render(struct buf *out, const struct db_outbox_stats *stats)
     uint64_t count = get(&batch_count);
 
     render_http(out);
+    render_conn(out);
     render_inbound(out);
     if (stats)
         render_outbox(out, stats);

@@ -43,6 +43,15 @@ enum metrics_inbound {
 };
 
 void metrics_http(enum metrics_path path, unsigned status);
+
+/* Connections the guard (conn_guard.h) shut down, by reason. */
+enum metrics_conn {
+    METRICS_CONN_HEAD_TIMEOUT, /* request head not complete in time */
+    METRICS_CONN_EVICTED,      /* made room at the limit: oldest head */
+    METRICS_CONN_REFUSED,      /* at the limit, every connection busy */
+    METRICS_CONN_COUNT
+};
+void metrics_conn(enum metrics_conn what);
 /* provider is a provider module name; others are counted as "other". */
 void metrics_inbound(const char *provider, enum metrics_inbound result);
 /* One writer batch of n jobs whose commit took seconds. */

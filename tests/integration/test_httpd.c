@@ -1,6 +1,7 @@
 /* test_httpd.c - the real server in-process on 127.0.0.1, libcurl client */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -71,6 +72,10 @@ struct fixture {
     unsigned port;
 };
 
+/* When set, the next fx_start uses this connection limit and head
+ * deadline (the guard's test). */
+static unsigned fx_conn_limit, fx_head_timeout;
+
 /* real: the real handlers on the member fixture, else test_handle. */
 static struct fixture *fx_start_with(unsigned per_hour, bool real)
 {
@@ -88,6 +93,10 @@ static struct fixture *fx_start_with(unsigned per_hour, bool real)
     fx->cfg.threads = 2;
     fx->cfg.connection_limit = 64;
     fx->cfg.connection_timeout = 5;
+    if (fx_conn_limit)
+        fx->cfg.connection_limit = fx_conn_limit;
+    if (fx_head_timeout)
+        fx->cfg.head_timeout = fx_head_timeout;
     fx->cfg.max_body = MAX_BODY;
     fx->cfg.per_number_per_hour = per_hour;
     fx->cfg.kannel.enabled = true;
@@ -459,6 +468,85 @@ static void test_too_many_fields(void **state)
     }
     free(req);
     assert_int_equal(inbound_rows(fx), 0);
+    fx_free(fx);
+}
+
+/* A connection that sent part of a request head. */
+static int slow_open(unsigned port)
+{
+    static const char part[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    assert_true(fd >= 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    assert_int_equal(send(fd, part, sizeof(part) - 1, 0),
+                     (ssize_t)(sizeof(part) - 1));
+    return fd;
+}
+
+/* true once the server closed fd (end of stream or reset). */
+static bool closed_by_server(int fd)
+{
+    struct timeval tv = {3, 0};
+    char c;
+
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    return recv(fd, &c, 1, 0) <= 0;
+}
+
+/* Slow request heads: 24 connections over a limit of 8 trickle their
+ * headers; the oldest unfinished heads are closed to make room for new
+ * connections, legitimate requests are answered at once, and every slow
+ * head is closed at its deadline (1 s) however it trickles. */
+static void test_slow_heads(void **state)
+{
+    enum { SLOW = 24 };
+    int fds[SLOW];
+    struct fixture *fx;
+    struct resp r;
+    double t0;
+    size_t i, closed = 0;
+    unsigned long long evicted = 0, timed = 0;
+    const char *p;
+
+    (void)state;
+    fx_conn_limit = 8;
+    fx_head_timeout = 1;
+    fx = fx_start(0);
+    fx_conn_limit = fx_head_timeout = 0;
+    for (i = 0; i < SLOW; i++)
+        fds[i] = slow_open(fx->port);
+    /* A header line every 300 ms keeps the idle timeout away. */
+    for (i = 0; i < 3; i++) {
+        const struct timespec pause = {0, 300 * 1000 * 1000};
+        size_t k;
+
+        (void)nanosleep(&pause, NULL);
+        for (k = 0; k < SLOW; k++)
+            (void)send(fds[k], "X-Slow: 1\r\n", 11, MSG_NOSIGNAL);
+        t0 = now_s();
+        assert_int_equal(get(fx->port, "/healthz", &r), 200);
+        assert_true(now_s() - t0 < 1.0);
+    }
+    for (i = 0; i < SLOW; i++) {
+        closed += closed_by_server(fds[i]);
+        (void)close(fds[i]);
+    }
+    assert_int_equal(closed, SLOW);
+    assert_int_equal(get_as(fx->port, "/metrics", METRICS_TOKEN, &r), 200);
+    p = strstr(r.body, "connections_shut_total{reason=\"evicted\"} ");
+    assert_non_null(p);
+    evicted = strtoull(strchr(p, ' ') + 1, NULL, 10);
+    p = strstr(r.body, "connections_shut_total{reason=\"head_timeout\"} ");
+    assert_non_null(p);
+    timed = strtoull(strchr(p, ' ') + 1, NULL, 10);
+    assert_true(evicted >= SLOW - 8);
+    assert_true(timed >= 1);
     fx_free(fx);
 }
 
@@ -1315,6 +1403,7 @@ int main(void)
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_control_bytes),
         cmocka_unit_test(test_too_many_fields),
+        cmocka_unit_test(test_slow_heads),
         cmocka_unit_test(test_healthz),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_body_cap),
