@@ -79,8 +79,11 @@ struct dt_config {
     char ca_file[CFG_STR_SIZE]; /* extra CA bundle (tests); "" = system */
 
     /* [limits] */
-    unsigned per_number_per_hour; /* inbound SMS a number may send */
-    unsigned daily_sms_budget;    /* all outbound SMS a day */
+    unsigned per_number_per_hour;      /* inbound SMS a number may send */
+    unsigned daily_sms_budget;         /* all outbound SMS a day */
+    unsigned reserved_share;           /* % of the budget kept for receipts */
+    unsigned leader_per_hour;          /* SMS a leader may send an hour */
+    unsigned unknown_replies_per_hour; /* to unknown numbers, in all */
 
     /* [security] */
     char pin_pepper[CFG_STR_SIZE];

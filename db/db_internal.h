@@ -58,6 +58,15 @@ gw_err db_exec_stmt(struct db *db, sqlite3_stmt *st, const char *what);
 extern const char *const *const db_migrations[];
 extern const int db_migration_count;
 
+/* The outbox class of a message kind (db_msg.h: DB_CLASS_*): the money
+ * record first (receipts, alerts, booking notices, dispute answers),
+ * then replies, then reminders and campaigns. K is an SQL expression. */
+#define DB_OUTBOX_CLASS(K)                                                     \
+    "(CASE " K " WHEN 'RECEIPT' THEN 0 WHEN 'ALERT' THEN 0"                    \
+    " WHEN 'POSTED' THEN 0 WHEN 'UNPOSTED' THEN 0 WHEN 'DISPUTE' THEN 0"       \
+    " WHEN 'REMINDER' THEN 2 WHEN 'LEADER_NOTE' THEN 2 WHEN 'OVERDUE' THEN 2"  \
+    " WHEN 'STATEMENT' THEN 2 WHEN 'CAMPAIGN' THEN 2 ELSE 1 END)"
+
 /* A receipt whose amounts count (against the due, in the totals, as paid):
  * not voided, nor disputed after it was voided. P is the table's prefix
  * ("" or "c."). */

@@ -45,13 +45,25 @@ struct db_outmsg {
     int attempts; /* before this one */
 };
 
-/* Claims up to max QUEUED rows due at now (next_at <= now), oldest due
- * first (next_at, then id), marking them SENDING. Runs in its own short
+/* Outbox classes, claimed in this order (db_internal.h maps kinds): */
+enum {
+    DB_CLASS_FIRST = 0, /* RECEIPT, ALERT, POSTED, UNPOSTED, DISPUTE */
+    DB_CLASS_REPLY = 1, /* REPLY and any other kind */
+    DB_CLASS_BULK = 2   /* REMINDER, LEADER_NOTE, OVERDUE, STATEMENT,
+                           CAMPAIGN */
+};
+
+/* Claims up to max QUEUED rows due at now (next_at <= now), the first
+ * class first, then oldest due (next_at, then id), marking them SENDING.
+ * db_outbox_claim_upto takes only classes up to max_class (the budget's
+ * reserved share is for DB_CLASS_FIRST). Runs in its own short
  * BEGIN IMMEDIATE transaction, or inside the caller's when one is open
  * (the sender groups a round's updates and its claim in one commit). The
  * rows are copied into out[0..*n). */
 gw_err db_outbox_claim(struct db *db, int64_t now, struct db_outmsg *out,
                        size_t max, size_t *n);
+gw_err db_outbox_claim_upto(struct db *db, int64_t now, int max_class,
+                            struct db_outmsg *out, size_t max, size_t *n);
 
 /* The per-message updates below are single statements: they run inside
  * the caller's transaction when one is open (group them: one commit a
@@ -129,6 +141,8 @@ gw_err db_outbox_recover(struct db *db, size_t *requeued);
 
 /* The earliest next_at of a QUEUED row; GW_ENOTFOUND when none is. */
 gw_err db_outbox_next_due(struct db *db, int64_t *at);
+/* The same among classes up to max_class. */
+gw_err db_outbox_next_due_upto(struct db *db, int max_class, int64_t *at);
 
 /* One row as stored (tests, admin). GW_ENOTFOUND for an unknown id. */
 struct db_outbox_row {

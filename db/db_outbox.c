@@ -49,8 +49,9 @@ gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
 {
     static const char sql[] =
         "INSERT INTO outbox (phone, text, kind, member_id, inbound_id,"
-        " state, attempts, next_at, created_at, updated_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, 'QUEUED', 0, ?6, ?6, ?6)";
+        " state, attempts, next_at, created_at, updated_at, class)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, 'QUEUED', 0, ?6, ?6, "
+        "?6, " DB_OUTBOX_CLASS("?3") ")";
     struct db_outmsg *m = NULL; /* for the field sizes only */
     sqlite3_stmt *st;
     gw_err err;
@@ -88,15 +89,16 @@ static void read_outmsg(sqlite3_stmt *st, struct db_outmsg *m)
 }
 
 /* The claim proper, inside an open transaction. */
-static gw_err claim_rows(struct db *db, int64_t now, struct db_outmsg *out,
-                         size_t max, size_t *n)
+static gw_err claim_rows(struct db *db, int64_t now, int max_class,
+                         struct db_outmsg *out, size_t max, size_t *n)
 {
-    /* ORDER BY next_at, id walks the outbox_due index (state, next_at,
-     * rowid) in order: no sort of a large backlog on every claim. */
+    /* ORDER BY class, next_at, id walks the outbox_due index (state,
+     * class, next_at, rowid) in order: no sort of a large backlog on
+     * every claim, and the first class always first. */
     static const char sel[] =
         "SELECT id, phone, text, kind, attempts FROM outbox"
-        " WHERE state = 'QUEUED' AND next_at <= ?1"
-        " ORDER BY next_at, id LIMIT ?2";
+        " WHERE state = 'QUEUED' AND class <= ?3 AND next_at <= ?1"
+        " ORDER BY class, next_at, id LIMIT ?2";
     static const char upd[] = "UPDATE outbox SET state = 'SENDING',"
                               " updated_at = ?2 WHERE id = ?1";
     sqlite3_stmt *st = db_stmt(db, sel);
@@ -108,6 +110,7 @@ static gw_err claim_rows(struct db *db, int64_t now, struct db_outmsg *out,
         return GW_EDB;
     (void)sqlite3_bind_int64(st, 1, now);
     (void)sqlite3_bind_int64(st, 2, max > INT32_MAX ? INT32_MAX : (int64_t)max);
+    (void)sqlite3_bind_int(st, 3, max_class);
     while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
         read_outmsg(st, &out[(*n)++]);
     if (*n < max && rc != SQLITE_DONE)
@@ -128,6 +131,12 @@ static gw_err claim_rows(struct db *db, int64_t now, struct db_outmsg *out,
 gw_err db_outbox_claim(struct db *db, int64_t now, struct db_outmsg *out,
                        size_t max, size_t *n)
 {
+    return db_outbox_claim_upto(db, now, DB_CLASS_BULK, out, max, n);
+}
+
+gw_err db_outbox_claim_upto(struct db *db, int64_t now, int max_class,
+                            struct db_outmsg *out, size_t max, size_t *n)
+{
     bool own = !db_in_transaction(db);
     gw_err err;
 
@@ -136,7 +145,7 @@ gw_err db_outbox_claim(struct db *db, int64_t now, struct db_outmsg *out,
         return GW_OK;
     if (own && (err = db_begin(db)) != GW_OK)
         return err;
-    err = claim_rows(db, now, out, max, n);
+    err = claim_rows(db, now, max_class, out, max, n);
     if (own && err)
         db_rollback(db);
     else if (own)
@@ -465,8 +474,13 @@ gw_err db_outbox_recover(struct db *db, size_t *requeued)
 
 gw_err db_outbox_next_due(struct db *db, int64_t *at)
 {
-    static const char sql[] =
-        "SELECT min(next_at) FROM outbox WHERE state = 'QUEUED'";
+    return db_outbox_next_due_upto(db, DB_CLASS_BULK, at);
+}
+
+gw_err db_outbox_next_due_upto(struct db *db, int max_class, int64_t *at)
+{
+    static const char sql[] = "SELECT min(next_at) FROM outbox"
+                              " WHERE state = 'QUEUED' AND class <= ?1";
     sqlite3_stmt *st = db_stmt(db, sql);
     gw_err err = GW_ENOTFOUND;
     int rc;
@@ -474,6 +488,7 @@ gw_err db_outbox_next_due(struct db *db, int64_t *at)
     *at = 0;
     if (st == NULL)
         return GW_EDB;
+    (void)sqlite3_bind_int(st, 1, max_class);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
         *at = sqlite3_column_int64(st, 0);

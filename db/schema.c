@@ -255,8 +255,23 @@ static const char *const migration_5[] = {
     NULL,
 };
 
+static const char *const migration_6[] = {
+    /* Priority classes (DB_OUTBOX_CLASS): a receipt is claimed before
+     * replies, and replies before reminders and campaigns; the claim
+     * walks the due index in class order. */
+    "ALTER TABLE outbox ADD COLUMN class INTEGER NOT NULL DEFAULT 1;",
+    "UPDATE outbox SET class = " DB_OUTBOX_CLASS("kind") ";",
+    "DROP INDEX outbox_due;",
+    "CREATE INDEX outbox_due ON outbox(state, class, next_at);",
+    /* The hourly cap on replies to unknown numbers counts by time. */
+    "ALTER TABLE unknown_replies ADD COLUMN at INTEGER NOT NULL DEFAULT 0;",
+    "CREATE INDEX unknown_replies_at ON unknown_replies(at);",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
-    migration_1, migration_2, migration_3, migration_4, migration_5,
+    migration_1, migration_2, migration_3,
+    migration_4, migration_5, migration_6,
 };
 
 const int db_migration_count =

@@ -120,6 +120,7 @@ struct outbox {
     int64_t day;            /* Vietnam day number of sent_today */
     uint64_t sent_today;
     bool budget_warned;
+    int claim_class; /* the classes the budget lets a claim take */
     uint64_t rng;
 
     pthread_mutex_t mu; /* guards m */
@@ -314,8 +315,8 @@ static gw_err flush_tx(struct outbox *ob, size_t claim_n, bool stopping,
             err = GW_OK;
     }
     if (err == GW_OK && claim_n > 0)
-        err = db_outbox_claim(ob->db, now_ms / 1000, ob->claimed, claim_n,
-                              claimed);
+        err = db_outbox_claim_upto(ob->db, now_ms / 1000, ob->claim_class,
+                                   ob->claimed, claim_n, claimed);
     if (err == GW_OK)
         return db_commit(ob->db); /* rolls back on failure */
     db_rollback(ob->db);
@@ -328,7 +329,7 @@ static void plan_next_look(struct outbox *ob, int64_t now_us)
     int64_t due = 0, wait_us = OUTBOX_IDLE_US;
     int64_t now_ms = wall_ms();
 
-    if (db_outbox_next_due(ob->db, &due) == GW_OK) {
+    if (db_outbox_next_due_upto(ob->db, ob->claim_class, &due) == GW_OK) {
         int64_t until = due * 1000 - now_ms;
 
         wait_us = until <= 0 ? 0 : until * 1000;
@@ -612,6 +613,18 @@ static size_t claim_room(struct outbox *ob)
     if (ob->npending * 2 > target)
         return 0;
     broom = budget_room(ob);
+    ob->claim_class = DB_CLASS_BULK;
+    if (broom != UINT64_MAX && broom > 0) {
+        /* The reserved share is for the first class only. */
+        uint64_t reserve =
+            (uint64_t)ob->cfg->daily_sms_budget * ob->cfg->reserved_share / 100;
+
+        if (broom > reserve) {
+            broom -= reserve;
+        } else {
+            ob->claim_class = DB_CLASS_FIRST;
+        }
+    }
     if (broom == 0) {
         /* Reached, not merely reserved by messages under way. */
         if (ob->sent_today >= ob->cfg->daily_sms_budget && !ob->budget_warned) {
@@ -831,6 +844,7 @@ gw_err outbox_start_with(const struct dt_config *cfg, const char *db_path,
     ob = xcalloc(1, sizeof(*ob));
     (void)pthread_mutex_init(&ob->mu, NULL);
     ob->cfg = cfg;
+    ob->claim_class = DB_CLASS_BULK;
     ob->ops = ops;
     ob->pcfg = pcfg;
     ob->no_http = ops->build_send == NULL;

@@ -175,6 +175,10 @@ gw_err handler_dispute(const struct handler_call *call)
         verdict != GW_EDENIED)
         return verdict;
     err = member_reply(call, verdict, &c, code, MSG_SAI_OK);
+    /* The answer to a dispute goes out with the receipts, before replies
+     * and reminders, whatever else waits (outbox class DISPUTE). */
+    if (!err && call->out->nmsgs > 0)
+        call->out->msgs[call->out->nmsgs - 1].kind = "DISPUTE";
     if (!err && verdict == GW_OK)
         err = dispute_tell_officer(call, &c);
     return err;

@@ -495,6 +495,65 @@ static void test_budget_holds(void **state)
     assert_int_equal(stub_count(f->stub), 3);
 }
 
+/* Receipts first, and within the share of the budget kept for them: with
+ * 1,000 replies queued ahead of it and a budget of 100 (30% kept), the
+ * receipt is the first message sent; replies stop where only the kept
+ * share is left (70 sent in all: the receipt and 69 replies); a receipt
+ * queued after that still goes out, and so does a dispute answer. */
+static void test_receipt_first(void **state)
+{
+    struct fx *f = *state;
+    struct db_outbox_row row;
+    struct db_outbox_stats s;
+    char want[32];
+    int64_t receipt = 0, late = 0, dispute = 0;
+
+    f->cfg.daily_sms_budget = 100;
+    f->cfg.reserved_share = 30;
+    start(f, &fake_ops);
+    /* Queued in one transaction so nothing is claimed before the last. */
+    assert_int_equal(db_begin(f->db), GW_OK);
+    enqueue(f, 1000, NULL);
+    assert_int_equal(db_outbox_enqueue(f->db, "+84900000001", "NHCS: phieu",
+                                       "RECEIPT", 0, 0, time(NULL), &receipt),
+                     GW_OK);
+    assert_int_equal(db_commit(f->db), GW_OK);
+    outbox_notify(f->ob);
+    WAIT_STAT(f, sent, 70, 10000);
+    (void)usleep(300000); /* time to (wrongly) send more replies */
+    outbox_notify(f->ob);
+    (void)usleep(200000);
+    stats(f, &s);
+    assert_int_equal(s.sent, 70);
+    assert_int_equal(db_outbox_get(f->db, receipt, &row), GW_OK);
+    assert_string_equal(row.state, "SENT");
+    /* Claimed first; sent with the first few, which leave together. */
+    (void)snprintf(want, sizeof(want), "id=%lld&", (long long)receipt);
+    {
+        size_t k;
+
+        for (k = 0; k < 8; k++)
+            if (strncmp(stub_get(f->stub, k)->body, want, strlen(want)) == 0)
+                break;
+        assert_true(k < 8);
+    }
+
+    assert_int_equal(db_outbox_enqueue(f->db, "+84900000002", "NHCS: phieu 2",
+                                       "RECEIPT", 0, 0, time(NULL), &late),
+                     GW_OK);
+    assert_int_equal(db_outbox_enqueue(f->db, "+84900000003", "NHCS: SAI ok",
+                                       "DISPUTE", 0, 0, time(NULL), &dispute),
+                     GW_OK);
+    outbox_notify(f->ob);
+    WAIT_STAT(f, sent, 72, 10000);
+    assert_int_equal(db_outbox_get(f->db, late, &row), GW_OK);
+    assert_string_equal(row.state, "SENT");
+    assert_int_equal(db_outbox_get(f->db, dispute, &row), GW_OK);
+    assert_string_equal(row.state, "SENT");
+    stats(f, &s);
+    assert_int_equal(s.queued, 931);
+}
+
 static void test_log_provider(void **state)
 {
     struct fx *f = *state;
@@ -690,6 +749,7 @@ int main(void)
         T(test_stop_in_flight_then_resume),
         T(test_crash_recovery_counts_duplicates),
         T(test_budget_holds),
+        T(test_receipt_first),
         T(test_log_provider),
         T(test_refuses_provider_without_send),
         T(test_kannel_send_and_dlr),

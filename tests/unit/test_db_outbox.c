@@ -362,6 +362,39 @@ static void test_dlr_by_both_ids(void **state)
     assert_state(db, a, "DELIVERED", 0);
 }
 
+/* Claims take the first class first, then replies, then bulk, each
+ * oldest due first; a claim limited to the first class takes no other. */
+static void test_claim_classes(void **state)
+{
+    struct db *db = *state;
+    static const char *const kinds[] = {"REMINDER",  "REPLY",   "CAMPAIGN",
+                                        "RECEIPT",   "REPLY",   "ALERT",
+                                        "STATEMENT", "DISPUTE", "POSTED"};
+    static const char *const want[] = {"RECEIPT",  "ALERT",    "DISPUTE",
+                                       "POSTED",   "REPLY",    "REPLY",
+                                       "REMINDER", "CAMPAIGN", "STATEMENT"};
+    struct db_outmsg out[16];
+    size_t i, n = 0;
+    int64_t at = 0;
+
+    for (i = 0; i < ARRAY_SIZE(kinds); i++)
+        assert_int_equal(db_outbox_enqueue(db, "+84900000001", "t", kinds[i], 0,
+                                           0, 100, NULL),
+                         GW_OK);
+    assert_int_equal(db_outbox_claim_upto(db, 100, DB_CLASS_FIRST, out, 16, &n),
+                     GW_OK);
+    assert_int_equal(n, 4);
+    for (i = 0; i < n; i++)
+        assert_string_equal(out[i].kind, want[i]);
+    assert_int_equal(db_outbox_next_due_upto(db, DB_CLASS_FIRST, &at),
+                     GW_ENOTFOUND);
+    assert_int_equal(db_outbox_next_due_upto(db, DB_CLASS_REPLY, &at), GW_OK);
+    assert_int_equal(db_outbox_claim(db, 100, out, 16, &n), GW_OK);
+    assert_int_equal(n, 5);
+    for (i = 0; i < n; i++)
+        assert_string_equal(out[i].kind, want[4 + i]);
+}
+
 static enum db_dlr_outcome report(struct db *db, const char *provider,
                                   int64_t id, const char *state)
 {
@@ -551,6 +584,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_sent_stores_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dlr_held, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_claim_classes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dlr_by_both_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attempts_counted, setup, teardown),
