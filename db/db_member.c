@@ -390,21 +390,51 @@ gw_err db_member_set_consent(struct db *db, int64_t member_id,
 }
 
 static const char sql_unknown_claim[] =
-    "INSERT OR IGNORE INTO unknown_replies(phone, day) VALUES (?1, ?2)";
+    "INSERT OR IGNORE INTO unknown_replies(phone, day, at) VALUES (?1, ?2, ?3)";
+static const char sql_unknown_seen[] =
+    "SELECT 1 FROM unknown_replies WHERE phone = ?1 AND day = ?2";
+static const char sql_unknown_hour[] =
+    "SELECT count(*) FROM unknown_replies WHERE at > ?1";
 
 gw_err db_unknown_reply_claim(struct db *db, const char *phone, const char *day,
-                              bool *claimed)
+                              int64_t at, unsigned cap, bool *claimed,
+                              bool *capped)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_unknown_claim);
+    sqlite3_stmt *st;
     gw_err err;
     int rc;
 
     *claimed = false;
-    if (st == NULL)
+    *capped = false;
+    /* Already answered today: not a new reply, whatever the cap. */
+    if ((st = db_stmt(db, sql_unknown_seen)) == NULL)
+        return GW_EDB;
+    (void)db_bind_text(st, 1, phone);
+    (void)db_bind_text(st, 2, day);
+    rc = sqlite3_step(st);
+    db_stmt_done(st);
+    if (rc == SQLITE_ROW)
+        return GW_OK;
+    if (rc != SQLITE_DONE)
+        return db_error(db, rc, "unknown reply seen");
+    if ((st = db_stmt(db, sql_unknown_hour)) == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, at - 3600);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= (int64_t)cap)
+        *capped = true;
+    db_stmt_done(st);
+    if (rc != SQLITE_ROW)
+        return db_error(db, rc, "unknown reply hour");
+    if (*capped)
+        return GW_OK;
+    if ((st = db_stmt(db, sql_unknown_claim)) == NULL)
         return GW_EDB;
     rc = db_bind_text(st, 1, phone);
     if (rc == SQLITE_OK)
         rc = db_bind_text(st, 2, day);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 3, at);
     if (rc != SQLITE_OK) {
         db_stmt_done(st);
         return db_error(db, rc, "unknown reply claim");

@@ -107,8 +107,11 @@ gw_err db_member_set_consent(struct db *db, int64_t member_id,
 
 /* Claims the one reply a day an unknown number may get: *claimed is true
  * the first time (phone, day) is seen, false afterwards. day is the
- * Vietnam local date, YYYY-MM-DD. */
+ * Vietnam local date, YYYY-MM-DD. At most cap replies to unknown numbers
+ * in all in the hour before at (a flood of new numbers must not spend
+ * the budget): past it nothing is claimed and *capped is set. */
 gw_err db_unknown_reply_claim(struct db *db, const char *phone, const char *day,
-                              bool *claimed);
+                              int64_t at, unsigned cap, bool *claimed,
+                              bool *capped);
 
 #endif

@@ -33,12 +33,18 @@ struct rl_slot {
     int64_t units;
 };
 
+/* One table of buckets, each of per_hour tokens an hour. */
+struct rl_table {
+    unsigned per_hour; /* 0: no limit */
+    struct rl_slot slots[RL_SLOTS];
+};
+
 struct inbound {
     const struct handler_ctx *ctx;
     inbound_handler_fn handle;
-    unsigned per_hour;
     pthread_mutex_t lock;
-    struct rl_slot slots[RL_SLOTS];
+    struct rl_table members; /* every number, before the store is read */
+    struct rl_table leaders; /* leaders, known once the store is read */
 };
 
 struct inbound *inbound_new(const struct handler_ctx *ctx, unsigned per_hour,
@@ -48,7 +54,7 @@ struct inbound *inbound_new(const struct handler_ctx *ctx, unsigned per_hour,
 
     in->ctx = ctx;
     in->handle = handle;
-    in->per_hour = per_hour;
+    in->members.per_hour = per_hour;
     pthread_mutex_init(&in->lock, NULL);
     return in;
 }
@@ -70,7 +76,7 @@ static uint32_t rl_hash(const char *s)
     return h;
 }
 
-static int64_t rl_refill(const struct inbound *in, const struct rl_slot *s,
+static int64_t rl_refill(const struct rl_table *in, const struct rl_slot *s,
                          int64_t now)
 {
     int64_t cap = (int64_t)in->per_hour * RL_UNIT;
@@ -84,7 +90,7 @@ static int64_t rl_refill(const struct inbound *in, const struct rl_slot *s,
     return units > cap ? cap : units;
 }
 
-static struct rl_slot *rl_find(struct inbound *in, const char *phone,
+static struct rl_slot *rl_find(struct rl_table *in, const char *phone,
                                int64_t now)
 {
     uint32_t h = rl_hash(phone);
@@ -111,22 +117,33 @@ static struct rl_slot *rl_find(struct inbound *in, const char *phone,
     return victim;
 }
 
-bool inbound_rate_allow(struct inbound *in, const char *phone, int64_t now)
+static bool rl_take(struct inbound *in, struct rl_table *t, const char *phone,
+                    int64_t now)
 {
     struct rl_slot *s;
     bool ok;
 
-    if (in->per_hour == 0 || phone[0] == '\0' || strlen(phone) >= DT_PHONE_SIZE)
+    if (t->per_hour == 0 || phone[0] == '\0' || strlen(phone) >= DT_PHONE_SIZE)
         return true;
     pthread_mutex_lock(&in->lock);
-    s = rl_find(in, phone, now);
-    s->units = rl_refill(in, s, now);
+    s = rl_find(t, phone, now);
+    s->units = rl_refill(t, s, now);
     s->last = now;
     ok = s->units >= RL_UNIT;
     if (ok)
         s->units -= RL_UNIT;
     pthread_mutex_unlock(&in->lock);
     return ok;
+}
+
+bool inbound_rate_allow(struct inbound *in, const char *phone, int64_t now)
+{
+    return rl_take(in, &in->members, phone, now);
+}
+
+void inbound_set_leader_limit(struct inbound *in, unsigned per_hour)
+{
+    in->leaders.per_hour = per_hour;
 }
 
 static gw_err queue_replies(struct db *db, const struct reply *r,
@@ -155,7 +172,7 @@ static gw_err queue_replies(struct db *db, const struct reply *r,
  * which is there against SMS pumping from strangers, would silently stop
  * her after the twentieth. Leaders are few, known by the bank's file, and
  * still under the daily budget. */
-static bool rate_exempt(struct db *db, const char *phone)
+static bool is_leader(struct db *db, const char *phone)
 {
     struct db_caller c;
 
@@ -180,12 +197,17 @@ static gw_err run_sms(struct db *db, struct writer_job *wj, size_t *queued)
         return err;
     }
     memset(&reply, 0, sizeof(reply));
-    if (job->rate_limited && !rate_exempt(db, job->phone)) {
+    /* A leader records her whole group in an evening: hers is the
+     * leaders' own, higher limit, counted for each of her messages. */
+    if (job->phone[0] != '\0' && is_leader(db, job->phone))
+        job->rate_limited =
+            !rl_take(job->in, &job->in->leaders, job->phone, job->now);
+    if (job->rate_limited) {
         char masked[32];
 
+        job->result = METRICS_IN_RATE_LIMITED;
         log_mask_phone(job->phone, masked, sizeof(masked));
-        log_warn("inbound", "%s over %u SMS an hour: stored, not run", masked,
-                 job->in->per_hour);
+        log_warn("inbound", "%s over its SMS an hour: stored, not run", masked);
     } else {
         job->rate_limited = false;
         if (job->result == METRICS_IN_RATE_LIMITED)
@@ -201,6 +223,8 @@ static gw_err run_sms(struct db *db, struct writer_job *wj, size_t *queued)
         pin_precheck_clear(&job->pin_pre);
         if (err)
             return err;
+        if (reply.unknown_capped)
+            job->result = METRICS_IN_UNKNOWN_CAPPED;
     }
     if (reply.stored_text[0] == '\0')
         redact_text(buf_cstr(&job->sms.text), job->sms.text.len, true,

@@ -36,6 +36,9 @@ struct inbound;
  * except in tests. Free with inbound_free(). */
 struct inbound *inbound_new(const struct handler_ctx *ctx, unsigned per_hour,
                             inbound_handler_fn handle);
+/* The leaders' own hourly limit (0: none, the default): a leader's every
+ * SMS counts against it instead of per_hour. */
+void inbound_set_leader_limit(struct inbound *in, unsigned per_hour);
 void inbound_free(struct inbound *in);
 
 /* One callback on its way through the writer; embedded in the HTTP

@@ -23,8 +23,9 @@ static const char *const provider_names[] = {"kannel", "esms", "africastalking",
 #define NPROVIDER (ARRAY_SIZE(provider_names) + 1)
 
 static const char *const result_names[METRICS_IN_COUNT] = {
-    "ok",       "duplicate", "rate_limited", "unknown_sender", "ignored",
-    "dlr_held", "dlr_kept",  "forbidden",    "invalid",        "error",
+    "ok",      "duplicate", "rate_limited", "unknown_sender", "unknown_capped",
+    "ignored", "dlr_held",  "dlr_kept",     "forbidden",      "invalid",
+    "error",
 };
 
 /* Upper bounds: jobs a batch, and microseconds a commit. */

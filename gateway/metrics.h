@@ -29,16 +29,17 @@ enum metrics_path {
 
 /* What became of one inbound callback. */
 enum metrics_inbound {
-    METRICS_IN_OK,           /* stored and handled (or a DLR applied) */
-    METRICS_IN_DUPLICATE,    /* a provider retry: acknowledged, no effect */
-    METRICS_IN_RATE_LIMITED, /* stored, no command, no reply */
-    METRICS_IN_UNKNOWN,      /* sender not a Vietnamese mobile */
-    METRICS_IN_IGNORED,      /* DLR with nothing to change */
-    METRICS_IN_DLR_HELD,     /* DLR for a message still being sent: held */
-    METRICS_IN_DLR_KEPT,     /* DLR contradicting its message: kept only */
-    METRICS_IN_FORBIDDEN,    /* failed authentication */
-    METRICS_IN_INVALID,      /* unparseable callback */
-    METRICS_IN_ERROR,        /* 5xx: the provider will retry */
+    METRICS_IN_OK,             /* stored and handled (or a DLR applied) */
+    METRICS_IN_DUPLICATE,      /* a provider retry: acknowledged, no effect */
+    METRICS_IN_RATE_LIMITED,   /* stored, no command, no reply */
+    METRICS_IN_UNKNOWN,        /* sender not a Vietnamese mobile */
+    METRICS_IN_UNKNOWN_CAPPED, /* unknown number: hourly reply cap hit */
+    METRICS_IN_IGNORED,        /* DLR with nothing to change */
+    METRICS_IN_DLR_HELD,       /* DLR for a message still being sent: held */
+    METRICS_IN_DLR_KEPT,       /* DLR contradicting its message: kept only */
+    METRICS_IN_FORBIDDEN,      /* failed authentication */
+    METRICS_IN_INVALID,        /* unparseable callback */
+    METRICS_IN_ERROR,          /* 5xx: the provider will retry */
     METRICS_IN_COUNT
 };
 

@@ -85,6 +85,7 @@ gw_err server_start_opts(const struct dt_config *cfg,
     }
     if (err == GW_OK) {
         srv->in = inbound_new(&srv->ctx, cfg->per_number_per_hour, handle);
+        inbound_set_leader_limit(srv->in, cfg->leader_per_hour);
         err = httpd_start(cfg, srv->writer, srv->in, &srv->httpd);
     }
     if (err == GW_OK && opts && opts->scheduler) {

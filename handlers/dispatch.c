@@ -242,7 +242,11 @@ static gw_err reply_unknown_number(const struct handler_call *call)
     if (call->in->phone[0] == '\0')
         return GW_OK;
     date_format_iso(&call->in->today, day, sizeof(day));
-    err = db_unknown_reply_claim(call->db, call->in->phone, day, &claimed);
+    /* The configured cap; without a configuration, its default. */
+    err = db_unknown_reply_claim(
+        call->db, call->in->phone, day, call->in->now,
+        call->ctx->cfg ? call->ctx->cfg->unknown_replies_per_hour : 100,
+        &claimed, &call->out->unknown_capped);
     if (err || !claimed)
         return err;
     return handler_say(call, MSG_UNKNOWN_NUMBER, NULL, 0);

@@ -62,6 +62,8 @@ struct reply {
      * it to the message's inbound row once that row exists, so every money
      * effect traces to the message that caused it. */
     int64_t collection_id;
+    /* An unknown number left unanswered by the hourly cap (/metrics). */
+    bool unknown_capped;
 };
 
 /* Adds a message to out; GW_ETOOBIG when it is full or text exceeds one

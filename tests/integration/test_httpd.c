@@ -75,6 +75,8 @@ struct fixture {
 /* When set, the next fx_start uses this connection limit and head
  * deadline (the guard's test). */
 static unsigned fx_conn_limit, fx_head_timeout;
+/* The same for the leaders' hourly limit and the unknown numbers' cap. */
+static unsigned fx_leader_limit, fx_unknown_cap;
 
 /* real: the real handlers on the member fixture, else test_handle. */
 static struct fixture *fx_start_with(unsigned per_hour, bool real)
@@ -99,6 +101,10 @@ static struct fixture *fx_start_with(unsigned per_hour, bool real)
         fx->cfg.head_timeout = fx_head_timeout;
     fx->cfg.max_body = MAX_BODY;
     fx->cfg.per_number_per_hour = per_hour;
+    if (fx_leader_limit)
+        fx->cfg.leader_per_hour = fx_leader_limit;
+    if (fx_unknown_cap)
+        fx->cfg.unknown_replies_per_hour = fx_unknown_cap;
     fx->cfg.kannel.enabled = true;
     (void)snprintf(fx->cfg.kannel.token, sizeof(fx->cfg.kannel.token), "%s",
                    TOKEN);
@@ -890,6 +896,71 @@ static void test_rate_limit_spares_leaders(void **state)
     fx_free(fx);
 }
 
+/* Leaders have their own limit, higher than members' but not none: a
+ * flood from a leader's number (DS x100 before a THU) cannot fill the
+ * outbox; and replies to unknown numbers stop at the hourly cap, each
+ * such message still stored. Both counted in /metrics. */
+/* The value of the first /metrics line that starts with name; 0 when
+ * there is none (a counter still at zero is not written). */
+static long long metric(unsigned port, const char *name)
+{
+    struct resp r;
+    const char *p;
+
+    assert_int_equal(get_as(port, "/metrics", METRICS_TOKEN, &r), 200);
+    p = strstr(r.body, name);
+    return p ? strtoll(p + strlen(name), NULL, 10) : 0;
+}
+
+#define KANNEL_RESULT(x)                                                       \
+    "diemtua_inbound_total{provider=\"kannel\",result=\"" x "\"} "
+
+static void test_leader_and_unknown_caps(void **state)
+{
+    struct fixture *fx;
+    int64_t before;
+    long long limited, capped;
+    struct resp r;
+    char id[16], from[16];
+    int i;
+
+    (void)state;
+    fx_leader_limit = 4;
+    fx_unknown_cap = 3;
+    fx = fx_start_with(2, true);
+    fx_leader_limit = fx_unknown_cap = 0;
+    before = outbox_rows(fx);
+    limited = metric(fx->port, KANNEL_RESULT("rate_limited"));
+    capped = metric(fx->port, KANNEL_RESULT("unknown_capped"));
+    for (i = 0; i < 6; i++) {
+        char path[256];
+
+        (void)snprintf(
+            path, sizeof(path),
+            "/v1/kannel/sms?token=" TOKEN "&id=l%d&from=0912000009&text=DS", i);
+        assert_int_equal(get(fx->port, path, &r), 200);
+    }
+    assert_int_equal(outbox_rows(fx), before + 4); /* 2 stored, not run */
+    /* Five unknown numbers: three answered, two stored unanswered. */
+    for (i = 0; i < 5; i++) {
+        char path[256];
+
+        (void)snprintf(id, sizeof(id), "u%d", i);
+        (void)snprintf(from, sizeof(from), "097800000%d", i);
+        (void)snprintf(path, sizeof(path),
+                       "/v1/kannel/sms?token=" TOKEN "&id=%s&from=%s&text=SD",
+                       id, from);
+        assert_int_equal(get(fx->port, path, &r), 200);
+    }
+    assert_int_equal(outbox_rows(fx), before + 7);
+    assert_int_equal(inbound_rows(fx), 11);
+    assert_int_equal(metric(fx->port, KANNEL_RESULT("rate_limited")),
+                     limited + 2);
+    assert_int_equal(metric(fx->port, KANNEL_RESULT("unknown_capped")),
+                     capped + 2);
+    fx_free(fx);
+}
+
 static void test_rate_bucket(void **state)
 {
     struct inbound *in = inbound_new(NULL, 3, test_handle);
@@ -1413,6 +1484,7 @@ int main(void)
         cmocka_unit_test(test_busy_is_503),
         cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_rate_limit_spares_leaders),
+        cmocka_unit_test(test_leader_and_unknown_caps),
         cmocka_unit_test(test_rate_bucket),
         cmocka_unit_test(test_dlr),
         cmocka_unit_test(test_keepalive),
