@@ -921,7 +921,7 @@ static void test_leader_and_unknown_caps(void **state)
     int64_t before;
     long long limited, capped;
     struct resp r;
-    char id[16], from[16];
+    char id[32], from[32];
     int i;
 
     (void)state;
