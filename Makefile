@@ -130,11 +130,15 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format ok"
 
-# The run command of the README: demo database, log provider, port 8080.
+# The run command of the README: demo database, log provider, on
+# BIND:PORT (make run PORT=8090 BIND=0.0.0.0, or from the environment).
+PORT ?= 8080
+BIND ?= 127.0.0.1
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@scripts/demo-db.sh $(BIN) $(BUILD)/demo.db config/demo.conf
-	$(BIN) serve --config config/demo.conf
+	@echo "diemtua demo on http://$(BIND):$(PORT) (Ctrl-C stops it)"
+	PORT=$(PORT) BIND=$(BIND) $(BIN) serve --config config/demo.conf
 
 demo-db: $(BIN)
 	@scripts/demo-db.sh $(BIN) $(BUILD)/demo.db config/demo.conf

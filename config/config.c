@@ -598,12 +598,13 @@ static gw_err parse_section(struct cfg_parse *p, struct strv s)
 }
 
 /* Strips optional double quotes, then replaces ${NAME} by the value of
- * the environment variable. *v is left pointing at the final text. */
+ * the environment variable, or ${NAME:-default} by it or, when it is
+ * unset or empty, by default. *v is left pointing at the final text. */
 static gw_err resolve_value(struct cfg_parse *p, const char *key,
                             struct strv *v)
 {
     char name[128];
-    const char *val;
+    const char *val, *dflt = NULL;
     size_t i;
 
     if (v->len && v->p[0] == '"') {
@@ -617,12 +618,27 @@ static gw_err resolve_value(struct cfg_parse *p, const char *key,
     if (strv_copy(strv_make(v->p + 2, v->len - 3), name, sizeof(name)) ||
         name[0] == '\0' || is_digit(name[0]))
         return cfg_fail(p, p->line, key, "bad environment variable name");
+    {
+        char *sep = strstr(name, ":-");
+
+        if (sep != NULL) {
+            *sep = '\0';
+            /* The default is the rest of the value, in v's storage. */
+            dflt = v->p + 2 + (size_t)(sep - name) + 2;
+        }
+    }
+    if (name[0] == '\0')
+        return cfg_fail(p, p->line, key, "bad environment variable name");
     for (i = 0; name[i]; i++)
         if (!(name[i] == '_' || is_digit(name[i]) ||
               (name[i] >= 'A' && name[i] <= 'Z') ||
               (name[i] >= 'a' && name[i] <= 'z')))
             return cfg_fail(p, p->line, key, "bad environment variable name");
     val = getenv(name);
+    if (dflt != NULL && (val == NULL || val[0] == '\0')) {
+        *v = strv_make(dflt, (size_t)(v->p + v->len - 1 - dflt));
+        return GW_OK;
+    }
     if (val == NULL)
         return cfg_fail(p, p->line, key, "environment variable %s is not set",
                         name);

@@ -203,6 +203,15 @@ static const struct row rows[] = {
 
     /* environment */
     {"[server]\nport = ${DT_TEST_PORT}\n", NULL},
+    /* ${NAME:-default}: the default when unset or empty, else the value */
+    {"[server]\nport = ${DT_TEST_UNSET:-8090}\n", NULL},
+    {"[server]\nport = ${DT_TEST_EMPTY:-8090}\n", NULL},
+    {"[server]\nport = ${DT_TEST_PORT:-x}\n", NULL},
+    {"[server]\nport = ${DT_TEST_UNSET:-80x}\n",
+     "2: port: must be a whole number"},
+    {"[server]\nport = ${DT_TEST_UNSET:-}\n",
+     "2: port: must be a whole number"},
+    {"[server]\nport = ${:-8090}\n", "2: port: bad environment variable name"},
     {"[server]\nport = \"${DT_TEST_PORT}\"\n", NULL},
     {"[server]\nport = ${DT_TEST_BADPORT}\n",
      "2: port: must be a whole number"},
@@ -296,11 +305,16 @@ static void test_values(void **state)
         "[messages]\nhotline = \" 1900 \"\n"
         "[reminders]\nservice_hours = 07:00-11:30, 13:00-24:00\n"
         "[esms]\ntoken = ${DT_TEST_TOKEN}\nsms_type = 8\n";
+    static const char dflt[] = "[server]\nport = ${DT_TEST_UNSET:-8090}\n"
+                               "bind = ${DT_TEST_EMPTY:-0.0.0.0}\n";
     struct dt_config cfg;
     char msg[512];
 
     (void)state;
     setup_env();
+    assert_int_equal(load_text(dflt, strlen(dflt), &cfg, msg), GW_OK);
+    assert_int_equal(cfg.port, 8090);
+    assert_string_equal(cfg.bind, "0.0.0.0");
     assert_int_equal(load_text(text, strlen(text), &cfg, msg), GW_OK);
     assert_int_equal(cfg.port, 8099);
     assert_string_equal(cfg.bind, "::1");
