@@ -313,6 +313,19 @@ static gw_err collect_common(const struct handler_call *call, bool deposit)
         return thu_refused(call, DB_COLLECT_NOT_LEADER, 0, 0);
     if (!(deposit ? parse_gtk(call, &t) : parse_thu(call, &t)))
         return say_usage(call);
+    /* Before the PIN: a missing k is a typing slip, not a wrong try. */
+    {
+        const int64_t amounts[] = {t.interest, t.savings, t.principal};
+        size_t i;
+
+        for (i = 0; i < ARRAY_SIZE(amounts); i++)
+            if (amounts[i] > 0 && amounts[i] < HANDLER_AMOUNT_MIN) {
+                const struct tpl_arg a[] = {TPL_INT("amount", amounts[i]),
+                                            TPL_STR("cmd", call->cmd->keyword)};
+
+                return handler_say(call, MSG_THU_TOO_SMALL, a, ARRAY_SIZE(a));
+            }
+    }
     err = leader_pin(call, t.pin, &ok);
     if (err || !ok)
         return err;

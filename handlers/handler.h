@@ -100,6 +100,10 @@ gw_err handler_pin_precheck(struct db *db, const struct handler_ctx *ctx,
  */
 
 /* Who may run a command (a bit set). */
+/* The least amount a receipt may carry (besides 0): under it, a leader
+ * almost surely forgot the k (385 for 385k). */
+#define HANDLER_AMOUNT_MIN 1000
+
 #define HANDLER_MEMBER 1u
 #define HANDLER_LEADER 2u
 #define HANDLER_ALL (HANDLER_MEMBER | HANDLER_LEADER)

@@ -74,6 +74,7 @@ enum hint {
     H_CHOICE,
     H_SEQ,
     H_AMOUNT,
+    H_SMALL,
     H_EMPTY,
     H_PIN,
     H_CODE,
@@ -85,6 +86,7 @@ static const enum msg_id hint_msgs[] = {
     [H_CHOICE] = MSG_USSD_HINT_CHOICE,
     [H_SEQ] = MSG_USSD_HINT_SEQ,
     [H_AMOUNT] = MSG_USSD_HINT_AMOUNT,
+    [H_SMALL] = MSG_USSD_HINT_SMALL,
     [H_EMPTY] = MSG_USSD_HINT_EMPTY,
     [H_PIN] = MSG_USSD_HINT_PIN,
     [H_CODE] = MSG_USSD_HINT_CODE,
@@ -274,14 +276,22 @@ static enum hint choice(struct strv s, char max)
 }
 
 /* An amount as typed; "1" is the menu's "none" (no real amount is 1
- * VND, and '0' is the back key). */
-static bool amount_of(struct strv s, int64_t *v)
+ * VND, and '0' is the back key). Under 1.000 VND is almost surely a
+ * missing k (385 for 385k): refused with its own hint, as SMS does. */
+static enum hint amount_hint(struct strv s, int64_t *v)
 {
     if (s.len == 1 && s.p[0] == '1') {
         *v = 0;
-        return true;
+        return H_NONE;
     }
-    return s.len <= USSD_INPUT_MAX && money_parse(s, v) == GW_OK;
+    if (s.len > USSD_INPUT_MAX || money_parse(s, v) != GW_OK)
+        return H_AMOUNT;
+    return *v > 0 && *v < HANDLER_AMOUNT_MIN ? H_SMALL : H_NONE;
+}
+
+static bool amount_of(struct strv s, int64_t *v)
+{
+    return amount_hint(s, v) == H_NONE;
 }
 
 static bool code_ok(struct strv s)
@@ -325,8 +335,10 @@ static enum hint check_savings(const struct walk *w, struct strv s)
 {
     int64_t interest = 0, savings = 0;
 
-    if (!amount_of(s, &savings))
-        return H_AMOUNT;
+    enum hint h = amount_hint(s, &savings);
+
+    if (h != H_NONE)
+        return h;
     (void)amount_of(kept_input(w, 2), &interest);
     return interest == 0 && savings == 0 ? H_EMPTY : H_NONE;
 }
@@ -367,7 +379,7 @@ static gw_err check_input(struct walk *w, enum node n, struct strv s,
     case N_L_SEQ:
         return check_seq(w, s, h);
     case N_L_INTEREST:
-        *h = amount_of(s, &v) ? H_NONE : H_AMOUNT;
+        *h = amount_hint(s, &v);
         break;
     case N_L_SAVINGS:
         *h = check_savings(w, s);

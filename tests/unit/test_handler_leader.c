@@ -164,7 +164,14 @@ static void test_thu_refusals(void **state)
         {FIX_L1_PHONE, "THU 9 1000 0 1234", "khong co TV so 9"},
         /* Over what is due, over the outstanding, absurd. */
         {FIX_L1_PHONE, "THU 2 275001 0 1234", "phai thu phien nay 275.000"},
-        {FIX_L1_PHONE, "THU 3 1 0 G10000001 1234", "du no 10.000.000"},
+        {FIX_L1_PHONE, "THU 3 1000 0 G10000001 1234", "du no 10.000.000"},
+        /* Under 1.000 VND: a missing k, answered before the PIN. */
+        {FIX_L1_PHONE, "THU 2 385 0 1234", "385 VND la duoi 1.000"},
+        {FIX_L1_PHONE, "THU 2 385 0 1234", "Co phai 385k?"},
+        {FIX_L1_PHONE, "THU 2 1000 999 1234", "Co phai 999k?"},
+        {FIX_L1_PHONE, "THU 2 1000 0 G5 1234", "Co phai 5k?"},
+        {FIX_L1_PHONE, "GTK 2 500 1234", "vd: GTK stt 500k"},
+        {FIX_L1_PHONE, "THU 2 1 0 9999", "Co phai 1k?"},
         {FIX_L1_PHONE, "THU 2 999999999999 0 1234", "toi da 100.000.000"},
         {FIX_L1_PHONE, "GTK 2 200tr 1234", "toi da 100.000.000"},
         /* Syntax: answered with the syntax, no PIN try. */

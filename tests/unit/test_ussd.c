@@ -209,6 +209,9 @@ static void test_leader_screens(void **state)
         {"1*1", CON, {"TV1 Nguyen Thi Hoa", "Lai 275.000", "1 Khong thu"}},
         {"1*1*275000", CON, {"tiet kiem", "lai 275.000", "1 Khong gui"}},
         {"1*1*275k", CON, {"lai 275.000"}},
+        /* under 1.000 VND: a missing k, asked again with its own hint */
+        {"1*1*385", CON, {"Duoi 1.000 VND? Nhap vd 385k.", "Lai 275.000"}},
+        {"1*1*275000*999", CON, {"Duoi 1.000 VND?", "tiet kiem"}},
         {"1*1*275000*20000", CON, {"Nhap ma PIN"}},
         {"1*1*275000*20000*" PIN,
          CON,
