@@ -72,7 +72,7 @@ static const char get_sql[] =
     " c.savings, c.principal, COALESCE(c.remitted_at, 0), c.created_at,"
     " m.id, m.seq, m.code, m.full_name, m.phone, l.id, l.full_name,"
     " l.phone, g.id, g.code, co.name, co.officer_phone, g.name,"
-    " COALESCE(c.disputed_from, '')"
+    " COALESCE(c.disputed_from, ''), COALESCE(c.dispute_note, '')"
     " FROM collections c JOIN members m ON m.id = c.member_id"
     " JOIN members l ON l.id = c.leader_id JOIN groups g ON g.id = c.group_id"
     " JOIN communes co ON co.id = g.commune_id WHERE c.receipt_code = ?1";
@@ -104,6 +104,7 @@ static void collection_row(sqlite3_stmt *st, struct db_collection *o)
     (void)db_col_text_fit(st, 20, o->officer_phone, sizeof(o->officer_phone));
     (void)db_col_text_fit(st, 21, o->group_name, sizeof(o->group_name));
     (void)db_col_text_fit(st, 22, o->disputed_from, sizeof(o->disputed_from));
+    db_col_text(st, 23, o->dispute_note, sizeof(o->dispute_note));
 }
 
 gw_err db_collection_get(struct db *db, const char *receipt_code,
@@ -501,6 +502,18 @@ gw_err db_collection_confirm(struct db *db, const struct db_actor *who,
                                    OWNER_MEMBER, false};
 
     return move_run(db, &mv, who, receipt_code, out);
+}
+
+gw_err db_collection_dispute_note(struct db *db, int64_t id, const char *note)
+{
+    sqlite3_stmt *st = db_stmt(db, "UPDATE collections SET dispute_note = ?2"
+                                   " WHERE id = ?1 AND state = 'DISPUTED'");
+
+    if (st == NULL)
+        return GW_EDB;
+    (void)sqlite3_bind_int64(st, 1, id);
+    (void)db_bind_text(st, 2, note);
+    return db_exec_stmt(db, st, "dispute note");
 }
 
 gw_err db_collection_dispute(struct db *db, const struct db_actor *who,

@@ -30,6 +30,8 @@
 #include "db/db.h"
 
 #define DB_STATE_SIZE 12
+/* A member's words with her dispute, at most this many bytes - 1. */
+#define DB_NOTE_SIZE 481
 
 /* One audit row. Strings are borrowed; any but action may be NULL. */
 struct db_audit {
@@ -69,6 +71,7 @@ struct db_collection {
     char commune_name[DT_NAME_SIZE];
     char officer_phone[DT_PHONE_SIZE];
     char disputed_from[DB_STATE_SIZE]; /* "" unless state is DISPUTED */
+    char dispute_note[DB_NOTE_SIZE];   /* the member's words, "" if none */
 };
 
 /* The collection with this receipt code. GW_ENOTFOUND when none. */
@@ -151,6 +154,9 @@ gw_err db_collection_confirm(struct db *db, const struct db_actor *who,
 gw_err db_collection_dispute(struct db *db, const struct db_actor *who,
                              const char *receipt_code,
                              struct db_collection *out);
+/* Keeps the member's own words with her dispute of receipt id (the
+ * officer reads them; a later SAI with words replaces them). */
+gw_err db_collection_dispute_note(struct db *db, int64_t id, const char *note);
 
 /* The leader who recorded it voids it: RECORDED and not remitted only.
  * Same results as above (GW_ENOTFOUND also for another leader's code). */

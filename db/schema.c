@@ -269,9 +269,16 @@ static const char *const migration_6[] = {
     NULL,
 };
 
+static const char *const migration_7[] = {
+    /* The member's own words with her dispute (SAI code words...): for
+     * the officer, never the leader. */
+    "ALTER TABLE collections ADD COLUMN dispute_note TEXT;",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
-    migration_1, migration_2, migration_3,
-    migration_4, migration_5, migration_6,
+    migration_1, migration_2, migration_3, migration_4,
+    migration_5, migration_6, migration_7,
 };
 
 const int db_migration_count =

@@ -5,6 +5,7 @@
  * leader is the one the control watches.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -128,10 +129,56 @@ gw_err handler_confirm(const struct handler_call *call)
 
 /* The officer hears of the dispute; the leader does not, even when the
  * commune's officer number is (wrongly) the leader's own. */
+/* The member's words after "SAI code", as she typed them, with every
+ * word of 4-8 digits starred (she may quote a PIN she saw; amounts keep
+ * their k, tr or dots). Empty when there are none. */
+static void dispute_words(struct strv text, char *out, size_t size)
+{
+    size_t i = 0, skip, o = 0;
+
+    for (skip = 0; skip < 2; skip++) { /* the command, then the code */
+        while (i < text.len && (text.p[i] == ' ' || text.p[i] == '\t'))
+            i++;
+        while (i < text.len && text.p[i] != ' ' && text.p[i] != '\t')
+            i++;
+    }
+    while (i < text.len && (text.p[i] == ' ' || text.p[i] == '\t'))
+        i++;
+    while (i < text.len && o + 1 < size) {
+        size_t end = i, k;
+        bool digits = true;
+
+        while (end < text.len && text.p[end] != ' ')
+            end++;
+        for (k = i; k < end; k++)
+            digits = digits && text.p[k] >= '0' && text.p[k] <= '9';
+        digits = digits && end - i >= 4 && end - i <= 8;
+        for (k = i; k <= end && k < text.len && o + 1 < size; k++) {
+            char ch = text.p[k];
+
+            out[o++] = digits && k < end ? '*' : ch == '\0' ? '?' : ch;
+        }
+        i = end + 1;
+    }
+    /* Cut short: never end inside a UTF-8 sequence (the last character
+     * may go with it). */
+    if (i < text.len) {
+        while (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
+            o--;
+        if (o > 0 && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
+            o--;
+    }
+    while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+        o--;
+    out[o] = '\0';
+}
+
 static gw_err dispute_tell_officer(const struct handler_call *call,
-                                   const struct db_collection *c)
+                                   const struct db_collection *c,
+                                   const char *words)
 {
     struct dt_date day = date_local((time_t)c->created_at, NULL);
+    char note[DB_NOTE_SIZE + 8];
     const struct tpl_arg a[] = {
         TPL_STR("code", c->receipt_code),
         TPL_STR("name", c->member_name),
@@ -139,8 +186,10 @@ static gw_err dispute_tell_officer(const struct handler_call *call,
         TPL_STR("group", c->group_name),
         TPL_DATE("dm", day),
         TPL_INT("amount", c->interest + c->savings + c->principal),
+        TPL_STR("note", note),
     };
 
+    (void)snprintf(note, sizeof(note), "%s%s", words[0] ? ". TV: " : "", words);
     if (c->officer_phone[0] == '\0' ||
         strcmp(c->officer_phone, c->leader_phone) == 0) {
         log_warn("handler.collect",
@@ -156,13 +205,12 @@ gw_err handler_dispute(const struct handler_call *call)
 {
     struct db_actor who = {call->who->id, call->who->code, call->in->phone,
                            call->in->now};
-    char code[DT_CODE_SIZE];
+    char code[DT_CODE_SIZE], words[DB_NOTE_SIZE];
     struct db_collection c;
     gw_err err, verdict;
     bool typed;
 
-    if (call->argc > 1)
-        return handler_say(call, call->cmd->usage, NULL, 0);
+    dispute_words(call->in->text, words, sizeof(words));
     err = member_code(
         call, DB_ST_RECORDED | DB_ST_CONFIRMED | DB_ST_VOIDED | DB_ST_UNPOSTED,
         code, &typed);
@@ -179,7 +227,9 @@ gw_err handler_dispute(const struct handler_call *call)
      * and reminders, whatever else waits (outbox class DISPUTE). */
     if (!err && call->out->nmsgs > 0)
         call->out->msgs[call->out->nmsgs - 1].kind = "DISPUTE";
+    if (!err && words[0] && (verdict == GW_OK || verdict == GW_EEXIST))
+        err = db_collection_dispute_note(call->db, c.id, words);
     if (!err && verdict == GW_OK)
-        err = dispute_tell_officer(call, &c);
+        err = dispute_tell_officer(call, &c, words);
     return err;
 }

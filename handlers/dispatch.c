@@ -39,7 +39,9 @@ static const struct handler_cmd commands[] = {
      MSG_USAGE_DK_NHAC},
     /* XN / SAI: the code may be left out to mean the latest receipt. */
     {"XN", "OK", HANDLER_ALL, 0, 1, 0, handler_confirm, MSG_USAGE_XN},
-    {"SAI", "NO", HANDLER_ALL, 0, 1, 0, handler_dispute, MSG_USAGE_SAI},
+    /* SAI code words...: the words are the member's own, for the officer */
+    {"SAI", "NO", HANDLER_ALL, 0, HANDLER_MAX_WORDS, 0, handler_dispute,
+     MSG_USAGE_SAI},
     /* THU <stt> <lai> <tk> [G<goc>] <PIN> */
     {"THU", "COL", HANDLER_LEADER, 4, 5, 1, handler_collect, MSG_USAGE_THU},
     /* GTK <stt> <tk> <PIN>: savings alone */

@@ -41,6 +41,7 @@ static const struct field {
     {"leader", TPL_T_GIVEN, 12},
     {"given", TPL_T_GIVEN, 12},
     {"group", TPL_T_PLACE, 24},
+    {"note", TPL_T_PLACE, 36}, /* a member's own words, cut at a word */
     {"commune", TPL_T_PLACE, 20},
     {"program", TPL_T_TEXT, DT_PROGRAM_MAX},
     {"code", TPL_T_TEXT, 8},

@@ -200,7 +200,8 @@ static const struct {
     {M, "DK NHAC 1", MSG_USAGE_DK_NHAC, NULL},
     {M, "HD A B C", MSG_USAGE_HD, NULL},
     {M, "XN A B", MSG_USAGE_XN, NULL},
-    {M, "SAI A B", MSG_USAGE_SAI, NULL},
+    /* SAI code words...: words are welcome; a code that is no receipt of
+     * hers is "not found" (tested with words in test_handler_member) */
     {L, "THU 7", MSG_USAGE_THU, NULL},
     {L, "THU 7 275000", MSG_USAGE_THU, NULL},
     {L, "THU 1 2 3 4 5 6", MSG_USAGE_THU, NULL},

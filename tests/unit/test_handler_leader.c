@@ -517,6 +517,37 @@ static void test_dispute_secret_from_leader(void **state)
     assert_true(i < nsai);
 }
 
+/* SAI code words...: the member's words reach the officer (folded, cut
+ * to fit) and stay with the receipt, digit words of PIN length starred;
+ * the leader hears nothing of them. */
+static void test_dispute_words(void **state)
+{
+    struct leader_env *e = *state;
+    struct db_collection c;
+    struct reply *r;
+    char code[8], text[160];
+    size_t i;
+
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
+    code_of(r, code);
+    (void)snprintf(text, sizeof(text), "SAI %s  chi dua 50k, ma 4821 la gi? ",
+                   code);
+    r = sms(e, FIX_M2_PHONE, text);
+    assert_contains(msg_to(r, FIX_M2_PHONE), "can bo ngan hang xa");
+    assert_contains(msg_to(r, FIX_OFFICER), ". TV: chi dua 50k, ma **** la");
+    assert_null(strstr(msg_to(r, FIX_OFFICER), "4821"));
+    for (i = 0; i < r->nmsgs; i++)
+        assert_string_not_equal(r->msgs[i].phone, FIX_L1_PHONE);
+    assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
+    assert_string_equal(c.state, "DISPUTED");
+    assert_string_equal(c.dispute_note, "chi dua 50k, ma **** la gi?");
+    /* A bare SAI still works and keeps the words given before. */
+    (void)snprintf(text, sizeof(text), "sai %s", code);
+    r = sms(e, FIX_M2_PHONE, text);
+    assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
+    assert_string_equal(c.dispute_note, "chi dua 50k, ma **** la gi?");
+}
+
 static void test_session_commands(void **state)
 {
     struct leader_env *e = *state;
@@ -825,6 +856,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pin_shapes_stored, setup,
                                         teardown),
         cmocka_unit_test(test_dispute_secret_from_leader),
+        cmocka_unit_test_setup_teardown(test_dispute_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm_void_dispute, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_session_commands, setup, teardown),

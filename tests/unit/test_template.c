@@ -461,14 +461,24 @@ static void test_render(void **state)
                     "c L\xe1\xbb\xa3i 2 x\xc3\xa3 An Th\xe1\xba\xa1nh"),
             TPL_DATE("dm", d),
             TPL_INT("amount", 295000),
+            TPL_STR("note", ". TV: ch\xe1\xbb\x89 \xc4\x91\xc6\xb0"
+                            "a 50k, "
+                            "c\xc3\xb2n thi\xe1\xba\xbf"
+                            "u 245k t\xe1\xbb\xab "
+                            "th\xc3\xa1ng tr\xc6\xb0\xe1\xbb\x9b"
+                            "c"),
         };
 
+        /* No doubled word ("to To TK&VV"); the member's words, folded and
+         * cut at a word to fit one segment. */
         assert_int_equal(template_render(t, MSG_DISPUTE_OFFICER, a,
                                          ARRAY_SIZE(a), out, sizeof(out)),
                          GW_OK);
         assert_string_equal(out, "NHCS: SAI phieu K7Q2M9 ngay 17/05: Nguyen "
-                                 "T.H.N. Phuong 0912345678, to To TK&VV ap "
-                                 "Phuoc Loi 2, 295.000 VND");
+                                 "T.H.N. Phuong 0912345678, To TK&VV ap "
+                                 "Phuoc Loi 2, 295.000 VND. TV: chi dua "
+                                 "50k, con thieu 245k tu");
+        assert_true(strlen(out) <= DT_SMS_MAX);
     }
     {
         const struct tpl_arg a[] = {TPL_STR("officer", "+84912345678")};
