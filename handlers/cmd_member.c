@@ -195,11 +195,10 @@ static gw_err history_item(const struct handler_call *call,
                            const struct db_collection_brief *c,
                            struct history_item *it)
 {
-    gw_err err;
-
-    err = date_parse_iso(strv_from_cstr(c->session_on), &it->dm);
-    if (err)
-        return GW_EDB; /* the store holds only valid dates */
+    /* One date rule for every message about a receipt: the day the leader
+     * recorded it (Vietnam time), the day printed on the member's receipt;
+     * the session it counts for is not the day the cash changed hands. */
+    it->dm = date_local((time_t)c->created_at, NULL);
     it->amount = c->interest + c->savings + c->principal;
     return template_render(call->ctx->tpl, state_msg(c->state), NULL, 0,
                            it->state, sizeof(it->state));

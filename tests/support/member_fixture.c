@@ -56,10 +56,12 @@ static const char collections_sql[] =
     " SELECT v.column1, m.id, l.id, m.group_id, v.column2, v.column3,"
     " v.column4, v.column5, v.column6, 'sms', v.column7, v.column7"
     " FROM (VALUES"
-    "  ('A2B3C4', '2026-03-17', 198000, 20000, 0, 'POSTED', 100),"
-    "  ('D5E6F7', '2026-04-17', 198000, 0, 0, 'VOIDED', 200),"
-    "  ('G8H9J2', '2026-04-17', 198000, 50000, 0, 'CONFIRMED', 300),"
-    "  ('K7Q2M9', '2026-05-17', 0, 20000, 1000000, 'RECORDED', 400)) v"
+    /* recorded at 10:00 Vietnam time on the session days */
+    "  ('A2B3C4', '2026-03-17', 198000, 20000, 0, 'POSTED', 1773716400),"
+    "  ('D5E6F7', '2026-04-17', 198000, 0, 0, 'VOIDED', 1776394800),"
+    "  ('G8H9J2', '2026-04-17', 198000, 50000, 0, 'CONFIRMED', 1776395400),"
+    "  ('K7Q2M9', '2026-05-17', 0, 20000, 1000000, 'RECORDED', 1778986800))"
+    " v"
     " JOIN members m ON m.code = 'TV02' JOIN members l ON l.code = 'TV09'";
 
 static gw_err load_master(struct db *db)

@@ -548,6 +548,40 @@ static void test_dispute_words(void **state)
     assert_string_equal(c.dispute_note, "chi dua 50k, ma **** la gi?");
 }
 
+/* The leader's help names every command she has, GTK included. */
+static void test_leader_help(void **state)
+{
+    static const char *const cmds[] = {"THU ",    "GTK ", "DS ", "TONG ",
+                                       "HUYTHU ", "NOP ", "MK ", "HD THU"};
+    struct leader_env *e = *state;
+    struct reply *r = sms(e, FIX_L1_PHONE, "HD");
+    size_t i;
+
+    assert_int_equal(r->nmsgs, 1);
+    for (i = 0; i < ARRAY_SIZE(cmds); i++)
+        assert_contains(r->msgs[0].text, cmds[i]);
+    r = sms(e, FIX_L1_PHONE, "HD GTK");
+    assert_contains(r->msgs[0].text, "GTK stt so_tien PIN");
+}
+
+/* One date rule: LS shows the day a receipt was recorded, the day the
+ * receipt SMS printed, not the session it counts for. */
+static void test_one_date_rule(void **state)
+{
+    struct leader_env *e = *state;
+    struct reply *r;
+    char code[8], want[32];
+    const char *p;
+
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
+    code_of(r, code);
+    p = strstr(msg_to(r, FIX_M2_PHONE), "ghi thu ");
+    assert_non_null(p);
+    (void)snprintf(want, sizeof(want), "%.5s %s", p + 8, code);
+    r = sms(e, FIX_M2_PHONE, "LS");
+    assert_contains(msg_to(r, FIX_M2_PHONE), want);
+}
+
 static void test_session_commands(void **state)
 {
     struct leader_env *e = *state;
@@ -857,6 +891,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_dispute_secret_from_leader),
         cmocka_unit_test_setup_teardown(test_dispute_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_leader_help, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_date_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm_void_dispute, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_session_commands, setup, teardown),

@@ -143,7 +143,7 @@ static void test_sd_multi(void **state)
            "297.500 VND. Tiet kiem 2.000.000 VND.");
     assert_int_equal(member_fixture_collection(f->db, "TV03", "M3M3M3",
                                                "2026-05-17", 297500, 100000, 0,
-                                               "RECORDED", 500),
+                                               "RECORDED", 1778986800),
                      GW_OK);
     expect(f, FIX_MULTI, "SD",
            "NHCS: 2 khoan vay no 45.000.000. Lai phien 17/05: 297.500. TK "
@@ -264,11 +264,11 @@ static void test_ls(void **state)
     expect(f, FIX_ONE, "hist", "NHCS: Chua co lan dong tien nao duoc ghi.");
     assert_int_equal(member_fixture_collection(f->db, "TV01", "P2P2P2",
                                                "2026-04-17", 275000, 20000, 0,
-                                               "POSTED", 50),
+                                               "POSTED", 1776394800),
                      GW_OK);
     assert_int_equal(member_fixture_collection(f->db, "TV01", "U3U3U3",
                                                "2026-05-17", 275000, 0, 0,
-                                               "UNPOSTED", 60),
+                                               "UNPOSTED", 1778986800),
                      GW_OK);
     expect(f, FIX_ONE, "LS",
            "NHCS LS: 17/05 U3U3U3 275.000 CHUA NOP; 17/04 P2P2P2 295.000 NH "
