@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "db/db_member.h"
+#include "db/db_collection.h"
 #include "db/db_ussd.h"
 #include "handlers/handler.h"
 #include "handlers/template.h"
@@ -634,16 +635,38 @@ static enum msg_id prompt_msg(const struct walk *w, enum node n)
     }
 }
 
+/* The receipt whose code the member typed, when it is hers. */
+static bool receipt_of_hers(const struct walk *w, struct db_collection *c)
+{
+    char code[8];
+
+    kept_code(w, 1, code);
+    return w->who != NULL && code[0] != '\0' &&
+           db_collection_get(w->db, code, c) == GW_OK &&
+           c->member_id == w->who->id;
+}
+
 /* The screen that asks for the next input, after the hint when the last
  * input was wrong. */
 static gw_err render_prompt(const struct walk *w, enum node n,
                             struct ussd_step *step)
 {
     char prompt[USSD_SCREEN_SIZE * 2], hint[USSD_SCREEN_SIZE], code[8];
+    struct db_collection c;
     gw_err err;
 
     if (n == N_L_INTEREST || n == N_L_SAVINGS || n == N_L_CONFIRM) {
         err = render_collect(w, n, prompt, sizeof(prompt));
+    } else if (n == N_M_CHOICE && receipt_of_hers(w, &c)) {
+        /* She confirms what she sees: the amounts of her receipt. */
+        struct dt_date day = date_local((time_t)c.created_at, NULL);
+        const struct tpl_arg a[] = {
+            TPL_STR("code", c.receipt_code), TPL_DATE("dm", day),
+            TPL_INT("interest", c.interest), TPL_INT("savings", c.savings),
+            TPL_INT("principal", c.principal)};
+
+        err = render(w, MSG_USSD_RECEIPT_AMOUNTS, a, ARRAY_SIZE(a), prompt,
+                     sizeof(prompt));
     } else {
         const struct tpl_arg a[] = {TPL_STR("code", code)};
         bool coded = n == N_M_CHOICE || n == N_L_VOID_PIN;

@@ -198,7 +198,22 @@ static void test_member_screens(void **state)
         {"1*2", END, {"Vay HN"}},
     };
 
+    /* Her own receipt: she confirms what she sees, its amounts. Another
+     * member's code shows nothing of it. */
+    static const struct row pending[] = {
+        {"4*K7Q2M9",
+         CON,
+         {"Phieu K7Q2M9 ngay 17/05", "Lai 0 TK 20.000 goc 1.000.000 VND",
+          "1 Dung, XN"}},
+        {"4*A2B3C4", CON, {"Phieu A2B3C4 ngay 17/03", "Lai 198.000"}},
+    };
+    static const struct row other[] = {
+        {"4*K7Q2M9", CON, {"Phieu K7Q2M9\n1 Dung, xac nhan"}},
+    };
+
     run_rows(*state, FIX_ONE, t, ARRAY_SIZE(t));
+    run_rows(*state, FIX_PENDING, pending, ARRAY_SIZE(pending));
+    run_rows(*state, FIX_ONE, other, ARRAY_SIZE(other));
 }
 
 static void test_leader_screens(void **state)
