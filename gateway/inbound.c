@@ -143,7 +143,13 @@ bool inbound_rate_allow(struct inbound *in, const char *phone, int64_t now)
 
 void inbound_set_leader_limit(struct inbound *in, unsigned per_hour)
 {
-    in->leaders.per_hour = per_hour;
+    /* Leaders spend the members' bucket first, then this one. */
+    if (in->members.per_hour == 0)
+        in->leaders.per_hour = 0;
+    else
+        in->leaders.per_hour = per_hour > in->members.per_hour
+                                   ? per_hour - in->members.per_hour
+                                   : 1;
 }
 
 static gw_err queue_replies(struct db *db, const struct reply *r,
@@ -197,9 +203,11 @@ static gw_err run_sms(struct db *db, struct writer_job *wj, size_t *queued)
         return err;
     }
     memset(&reply, 0, sizeof(reply));
-    /* A leader records her whole group in an evening: hers is the
-     * leaders' own, higher limit, counted for each of her messages. */
-    if (job->phone[0] != '\0' && is_leader(db, job->phone))
+    /* A leader records her whole group in an evening: past the members'
+     * limit she draws on the leaders' bucket, which holds the difference
+     * up to leader_per_hour. The store is read only then (the writer's
+     * time is everyone's). */
+    if (job->rate_limited && is_leader(db, job->phone))
         job->rate_limited =
             !rl_take(job->in, &job->in->leaders, job->phone, job->now);
     if (job->rate_limited) {

@@ -36,8 +36,9 @@ struct inbound;
  * except in tests. Free with inbound_free(). */
 struct inbound *inbound_new(const struct handler_ctx *ctx, unsigned per_hour,
                             inbound_handler_fn handle);
-/* The leaders' own hourly limit (0: none, the default): a leader's every
- * SMS counts against it instead of per_hour. */
+/* The leaders' own hourly limit (0: none, the default): a leader may send
+ * per_hour SMS an hour in all (past the members' limit she draws on a
+ * bucket of the difference). */
 void inbound_set_leader_limit(struct inbound *in, unsigned per_hour);
 void inbound_free(struct inbound *in);
 
