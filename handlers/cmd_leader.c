@@ -224,6 +224,33 @@ static gw_err thu_refused(const struct handler_call *call,
     return handler_say(call, msg, a, ARRAY_SIZE(a));
 }
 
+static gw_err thu_after_nop(const struct handler_call *call,
+                            const struct db_collection *c)
+{
+    struct dt_date session;
+    gw_err err;
+
+    if (date_parse_iso(strv_from_cstr(c->session_on), &session) != GW_OK)
+        return GW_EDB;
+    {
+        const struct tpl_arg a[] = {
+            TPL_STR("code", c->receipt_code),
+            TPL_DATE("session", session),
+            TPL_STR("leader", call->who->name),
+            TPL_STR("group", c->group_name),
+            TPL_INT("seq", c->member_seq),
+            TPL_INT("amount", c->interest + c->savings + c->principal),
+        };
+
+        err = handler_say(call, MSG_THU_AFTER_NOP, a, ARRAY_SIZE(a));
+        if (!err && c->officer_phone[0] != '\0' &&
+            strcmp(c->officer_phone, c->leader_phone) != 0)
+            err = collect_send(call, c->officer_phone, 0, "ALERT",
+                               MSG_THU_AFTER_NOP_OFFICER, a, ARRAY_SIZE(a));
+    }
+    return err;
+}
+
 /* The leader's confirmation (with the session so far) and the member's
  * receipt. */
 static gw_err thu_recorded(const struct handler_call *call,
@@ -255,6 +282,11 @@ static gw_err thu_recorded(const struct handler_call *call,
             err = collect_send(call, c->member_phone, c->member_id, "RECEIPT",
                                MSG_RECEIPT, a, ARRAY_SIZE(a));
     }
+    /* After NOP closed the session's batch: a receipt of a new batch,
+     * allowed (a member may pay late), but said to the leader and to the
+     * officer, whose books must not miss it. */
+    if (!err && t.remitted > 0)
+        err = thu_after_nop(call, c);
     return err;
 }
 

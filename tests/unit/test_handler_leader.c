@@ -582,6 +582,38 @@ static void test_one_date_rule(void **state)
     assert_contains(msg_to(r, FIX_M2_PHONE), want);
 }
 
+/* THU after NOP: a receipt of a new batch, recorded, and said to the
+ * leader and to the officer. */
+static void test_thu_after_nop(void **state)
+{
+    struct leader_env *e = *state;
+    struct reply *r;
+    char code[8];
+    size_t i, to_leader = 0;
+
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
+    assert_int_equal(r->nmsgs, 2);
+    r = sms(e, FIX_L1_PHONE, "NOP 1234");
+    assert_contains(r->msgs[0].text, "1 phieu");
+    r = sms(e, FIX_L1_PHONE, "THU 3 50000 0 1234");
+    assert_int_equal(r->nmsgs, 4);
+    assert_non_null(strstr(r->msgs[0].text, "Da ghi "));
+    (void)snprintf(code, sizeof(code), "%.6s",
+                   strstr(r->msgs[0].text, "Da ghi ") + 7);
+    for (i = 0; i < r->nmsgs; i++)
+        if (strcmp(r->msgs[i].phone, FIX_L1_PHONE) == 0)
+            to_leader++;
+    assert_int_equal(to_leader, 2);
+    assert_contains(r->msgs[2].text, "sau khi da chot nop phien 17/05");
+    assert_string_equal(r->msgs[2].phone, FIX_L1_PHONE);
+    assert_contains(msg_to(r, FIX_OFFICER), "SAU khi da chot nop");
+    assert_contains(msg_to(r, FIX_OFFICER), code);
+    assert_contains(msg_to(r, FIX_M3_PHONE), code);
+    /* The next NOP takes the new batch. */
+    r = sms(e, FIX_L1_PHONE, "NOP 1234");
+    assert_contains(r->msgs[0].text, "1 phieu, 50.000 VND");
+}
+
 static void test_session_commands(void **state)
 {
     struct leader_env *e = *state;
@@ -893,6 +925,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dispute_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leader_help, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_date_rule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thu_after_nop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm_void_dispute, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_session_commands, setup, teardown),
