@@ -7,12 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/util.h"
 #include "db/db_member.h"
 #include "handlers/handler.h"
 #include "text/date.h"
+#include "text/money.h"
 #include "common/banned.h"
 
 /* The commune's next session on or after today: this month's session day
@@ -39,9 +41,13 @@ static struct dt_date session_of(const struct handler_call *call)
 
 /* ---- SD / BAL ---- */
 
+#define SD_LOANS_MAX 16   /* listed at most; the rest are "+N khac" */
+#define SD_LOANS_WIDTH 64 /* the {loans} field */
+
 struct balance {
     struct db_loan_totals totals;
-    struct db_member_loan top; /* the largest loan, when there is one */
+    struct db_member_loan loans[SD_LOANS_MAX]; /* largest first */
+    size_t nloans;
     int64_t savings;
     int64_t pending; /* recorded by the leader, not booked by the bank */
 };
@@ -55,7 +61,9 @@ static gw_err balance_read(const struct handler_call *call, struct balance *b)
     memset(b, 0, sizeof(*b));
     err = db_member_loan_totals(call->db, call->who->id, &b->totals);
     if (!err && b->totals.count > 0)
-        err = db_member_loans(call->db, call->who->id, &b->top, 1, &n);
+        err = db_member_loans(call->db, call->who->id, b->loans, SD_LOANS_MAX,
+                              &n);
+    b->nloans = n;
     if (!err)
         err = db_member_savings(call->db, call->who->id, &b->savings);
     if (!err)
@@ -79,17 +87,51 @@ static enum msg_id balance_msg(const struct balance *b)
     return pend ? MSG_SD_MULTI_PEND : MSG_SD_MULTI;
 }
 
+/* "HN 100.000.000, GQVL 18.500.000": each loan by programme, largest
+ * first, as many as fit the field with room for " +N khac: LS" naming the
+ * rest (count: all open loans). */
+static void loans_list(const struct balance *b, char *out, size_t size)
+{
+    size_t len = 0, i;
+    uint64_t count = (uint64_t)b->totals.count;
+
+    out[0] = '\0';
+    for (i = 0; i < b->nloans; i++) {
+        char item[DT_PROGRAM_SIZE + 32], money[32], more[24];
+        uint64_t rest = count - i - 1;
+        int w, m;
+
+        (void)money_format(b->loans[i].outstanding, money, sizeof(money));
+        w = snprintf(item, sizeof(item), "%s%s %s", i ? ", " : "",
+                     b->loans[i].program, money);
+        m = rest ? snprintf(more, sizeof(more), " +%llu khac: LS",
+                            (unsigned long long)rest)
+                 : 0;
+        if (w < 0 || m < 0 || len + (size_t)w + (size_t)m > SD_LOANS_WIDTH ||
+            len + (size_t)w >= size) {
+            (void)snprintf(out + len, size - len, " +%llu khac: LS",
+                           (unsigned long long)(count - i));
+            return;
+        }
+        memcpy(out + len, item, (size_t)w + 1);
+        len += (size_t)w;
+    }
+}
+
 gw_err handler_balance(const struct handler_call *call)
 {
     struct balance b;
+    char loans[SD_LOANS_WIDTH + 1];
     gw_err err;
 
     err = balance_read(call, &b);
     if (err)
         return err;
+    loans_list(&b, loans, sizeof(loans));
     {
         const struct tpl_arg a[] = {
-            TPL_STR("program", b.top.program),
+            TPL_STR("loans", loans),
+            TPL_STR("program", b.nloans ? b.loans[0].program : ""),
             TPL_INT("count", b.totals.count),
             TPL_INT("outstanding", b.totals.outstanding),
             TPL_DATE("session", session_of(call)),

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -133,21 +134,62 @@ static void test_sd_pending(void **state)
            "300.000. Da dong chua hach toan 1.268.000 (VND)");
 }
 
-/* Two open loans (the closed one left out): count and totals. */
+/* Two open loans (the closed one left out): each by programme with its
+ * outstanding, largest first. */
 static void test_sd_multi(void **state)
 {
     struct fx *f = *state;
 
     expect(f, FIX_MULTI, "SD",
-           "NHCS: 2 khoan vay con no 45.000.000 VND. Lai phien 17/05: "
+           "NHCS: Vay NSVSMT 25.000.000, HN 20.000.000. Lai phien 17/05: "
            "297.500 VND. Tiet kiem 2.000.000 VND.");
     assert_int_equal(member_fixture_collection(f->db, "TV03", "M3M3M3",
                                                "2026-05-17", 297500, 100000, 0,
                                                "RECORDED", 1778986800),
                      GW_OK);
     expect(f, FIX_MULTI, "SD",
-           "NHCS: 2 khoan vay no 45.000.000. Lai phien 17/05: 297.500. TK "
-           "2.000.000. Da dong chua hach toan 397.500 (VND)");
+           "NHCS: Vay NSVSMT 25.000.000, HN 20.000.000. Lai 17/05: 297.500. "
+           "TK 2.000.000. Cho hach toan 397.500 (VND)");
+}
+
+/* The worst case the data allows: many loans with 12-character
+ * programmes and the largest amounts (their interest due summing to the
+ * largest amount), savings and pending: the largest loans that fit,
+ * "+N khac: LS" for the rest, one segment. */
+static void test_sd_many_loans(void **state)
+{
+    struct fx *f = *state;
+    const struct reply *r;
+    int i;
+
+    for (i = 0; i < 9; i++) {
+        char sql[512];
+
+        (void)snprintf(sql, sizeof(sql),
+                       "INSERT INTO loans(code, member_id, program,"
+                       " disbursed_on, disbursed_amount, outstanding,"
+                       " monthly_rate_bp, maturity_on, next_principal_amount,"
+                       " interest_due, overdue_amount, status)"
+                       " SELECT 'W%d', id, 'PROGRAMME%03d', '2024-01-01',"
+                       " 99999999999, %lld, 55, '2030-01-01', 0, 11000000000,"
+                       " 0, 'current' FROM members WHERE code = 'TV03'",
+                       i, i, 99999999999LL - i);
+        assert_int_equal(member_fixture_sql(f->db, sql), GW_OK);
+    }
+    assert_int_equal(
+        member_fixture_sql(f->db, "UPDATE savings SET balance = 99999999999"),
+        GW_OK);
+    assert_int_equal(member_fixture_collection(f->db, "TV03", "M9M9M9",
+                                               "2026-05-17", 0, 99000000000, 0,
+                                               "RECORDED", 1778986800),
+                     GW_OK);
+    r = send(f, FIX_MULTI, "SD");
+    assert_int_equal(r->nmsgs, 1);
+    assert_true(strlen(r->msgs[0].text) <= DT_SMS_MAX);
+    assert_non_null(strstr(r->msgs[0].text, "Vay PROGRAMME000 99.999.999.999"));
+    assert_non_null(strstr(r->msgs[0].text, " +"));
+    assert_non_null(strstr(r->msgs[0].text, " khac: LS."));
+    assert_non_null(strstr(r->msgs[0].text, "Cho hach toan"));
 }
 
 static void test_sd_no_loan(void **state)
@@ -390,6 +432,7 @@ int main(void)
         T(test_sd_one_loan),
         T(test_sd_pending),
         T(test_sd_multi),
+        T(test_sd_many_loans),
         T(test_sd_no_loan),
         T(test_sd_widest_values),
         T(test_sd_session_date),
