@@ -354,6 +354,7 @@ gw_err db_collection_record(struct db *db, const struct db_collect_req *r,
 enum move_owner {
     OWNER_MEMBER, /* the collection's member */
     OWNER_LEADER, /* the leader who recorded it, still leading its group */
+    OWNER_PEER,   /* another leader of the commune: a leader's own receipt */
     OWNER_ANY     /* officer, bank import, close-session */
 };
 
@@ -401,6 +402,14 @@ static const char move_leader_sql[] = MOVE_SET
     "  WHERE id = ?3 AND role = 'leader')";
 static const char move_any_sql[] =
     MOVE_SET " WHERE receipt_code = ?1 AND state = ?2 AND ?3 = ?3";
+/* A leader's receipt for herself, confirmed by another leader of the
+ * same commune (checked by the write itself). */
+static const char move_peer_sql[] =
+    MOVE_SET " WHERE receipt_code = ?1 AND state = ?2 AND member_id = leader_id"
+             " AND leader_id <> ?3 AND (SELECT commune_id FROM groups"
+             "  WHERE id = collections.group_id) = (SELECT g.commune_id"
+             "  FROM members m JOIN groups g ON g.id = m.group_id"
+             "  WHERE m.id = ?3 AND m.role = 'leader')";
 #undef MOVE_SET
 
 static gw_err move_write(struct db *db, const struct move *mv,
@@ -409,6 +418,7 @@ static gw_err move_write(struct db *db, const struct move *mv,
 {
     const char *sql = mv->owner == OWNER_MEMBER   ? move_member_sql
                       : mv->owner == OWNER_LEADER ? move_leader_sql
+                      : mv->owner == OWNER_PEER   ? move_peer_sql
                                                   : move_any_sql;
     sqlite3_stmt *st = db_stmt(db, sql);
     gw_err err;
@@ -432,9 +442,17 @@ static gw_err move_check(const struct move *mv, const struct db_actor *who,
                          const struct db_collection *c, const char **why)
 {
     if ((mv->owner == OWNER_MEMBER && c->member_id != who->member_id) ||
-        (mv->owner == OWNER_LEADER && c->leader_id != who->member_id)) {
+        (mv->owner == OWNER_LEADER && c->leader_id != who->member_id) ||
+        (mv->owner == OWNER_PEER &&
+         (c->member_id != c->leader_id || c->leader_id == who->member_id))) {
         *why = "not the actor's receipt";
         return GW_ENOTFOUND;
+    }
+    /* A leader's receipt for her own membership needs a second person. */
+    if (mv->owner == OWNER_MEMBER && strcmp(mv->to, "CONFIRMED") == 0 &&
+        c->member_id == c->leader_id) {
+        *why = "a leader's own receipt: another leader or the officer confirms";
+        return GW_EDENIED;
     }
     if (strcmp(c->state, mv->to) == 0) {
         *why = "already in that state";
@@ -500,6 +518,16 @@ gw_err db_collection_confirm(struct db *db, const struct db_actor *who,
 {
     static const struct move mv = {"confirm", "CONFIRMED", S_RECORDED,
                                    OWNER_MEMBER, false};
+
+    return move_run(db, &mv, who, receipt_code, out);
+}
+
+gw_err db_collection_confirm_peer(struct db *db, const struct db_actor *who,
+                                  const char *receipt_code,
+                                  struct db_collection *out)
+{
+    static const struct move mv = {"confirm.peer", "CONFIRMED", S_RECORDED,
+                                   OWNER_PEER, false};
 
     return move_run(db, &mv, who, receipt_code, out);
 }

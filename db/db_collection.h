@@ -154,6 +154,14 @@ gw_err db_collection_confirm(struct db *db, const struct db_actor *who,
 gw_err db_collection_dispute(struct db *db, const struct db_actor *who,
                              const char *receipt_code,
                              struct db_collection *out);
+/* A leader's receipt for her own membership is confirmed by someone
+ * else: here another leader of the same commune (who). GW_ENOTFOUND when
+ * the receipt is not another leader's own receipt, GW_EDENIED when the
+ * store refuses (another commune, not a leader), as db_collection_confirm
+ * otherwise. */
+gw_err db_collection_confirm_peer(struct db *db, const struct db_actor *who,
+                                  const char *receipt_code,
+                                  struct db_collection *out);
 /* Keeps the member's own words with her dispute of receipt id (the
  * officer reads them; a later SAI with words replaces them). */
 gw_err db_collection_dispute_note(struct db *db, int64_t id, const char *note);

@@ -282,6 +282,21 @@ static gw_err thu_recorded(const struct handler_call *call,
             err = collect_send(call, c->member_phone, c->member_id, "RECEIPT",
                                MSG_RECEIPT, a, ARRAY_SIZE(a));
     }
+    /* Her own membership: flagged to the officer until someone else (a
+     * leader of the commune, or the officer) confirms it. */
+    if (!err && c->member_id == call->who->id && c->officer_phone[0] != '\0' &&
+        strcmp(c->officer_phone, c->leader_phone) != 0) {
+        const struct tpl_arg a[] = {
+            TPL_STR("leader", call->who->name),
+            TPL_STR("group", c->group_name),
+            TPL_STR("code", c->receipt_code),
+            TPL_INT("amount", c->interest + c->savings + c->principal),
+            TPL_DATE("dm", call->in->today),
+        };
+
+        err = collect_send(call, c->officer_phone, 0, "ALERT",
+                           MSG_THU_SELF_OFFICER, a, ARRAY_SIZE(a));
+    }
     /* After NOP closed the session's batch: a receipt of a new batch,
      * allowed (a member may pay late), but said to the leader and to the
      * officer, whose books must not miss it. */

@@ -124,6 +124,27 @@ gw_err handler_confirm(const struct handler_call *call)
     err = db_collection_confirm(call->db, &who, code, &c);
     if (err && err != GW_EEXIST && err != GW_ENOTFOUND && err != GW_EDENIED)
         return err;
+    /* Her own receipt, as a leader: a second person must confirm it. */
+    if (err == GW_EDENIED && c.member_id == c.leader_id &&
+        c.member_id == call->who->id) {
+        const struct tpl_arg a[] = {TPL_STR("code", code)};
+
+        return handler_say(call, MSG_XN_SELF, a, ARRAY_SIZE(a));
+    }
+    /* Another leader of the commune confirming a leader's own receipt. */
+    if (err == GW_ENOTFOUND && call->who->is_leader && typed) {
+        gw_err peer = db_collection_confirm_peer(call->db, &who, code, &c);
+
+        if (peer == GW_OK) {
+            const struct tpl_arg a[] = {
+                TPL_STR("code", c.receipt_code), TPL_STR("name", c.member_name),
+                TPL_INT("amount", c.interest + c.savings + c.principal)};
+
+            return handler_say(call, MSG_XN_PEER_OK, a, ARRAY_SIZE(a));
+        }
+        if (peer != GW_ENOTFOUND && peer != GW_EDENIED && peer != GW_EEXIST)
+            return peer;
+    }
     return member_reply(call, err, &c, code, MSG_XN_OK);
 }
 

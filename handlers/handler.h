@@ -43,8 +43,9 @@ struct sms_in {
 };
 
 /* Messages one inbound message may cause: the reply, a receipt to the
- * member, an alert to the officer. */
-#define REPLY_MAX_MSGS 4
+ * member, alerts to the officer (a THU for the leader herself after NOP:
+ * confirmation, receipt, self alert, late-batch note and alert). */
+#define REPLY_MAX_MSGS 6
 
 struct out_msg {
     char phone[DT_PHONE_SIZE];

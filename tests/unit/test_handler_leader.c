@@ -614,6 +614,36 @@ static void test_thu_after_nop(void **state)
     assert_contains(r->msgs[0].text, "1 phieu, 50.000 VND");
 }
 
+/* A leader's receipt for her own membership: the officer is told at
+ * once; she cannot confirm it herself; another leader of the commune
+ * can, and one of another commune cannot. */
+static void test_self_receipt(void **state)
+{
+    struct leader_env *e = *state;
+    struct db_collection c;
+    struct reply *r;
+    char code[8], text[32];
+
+    r = sms(e, FIX_L1_PHONE, "THU 1 50000 0 1234");
+    assert_int_equal(r->nmsgs, 3);
+    assert_non_null(strstr(r->msgs[0].text, "Da ghi "));
+    (void)snprintf(code, sizeof(code), "%.6s",
+                   strstr(r->msgs[0].text, "Da ghi ") + 7);
+    assert_contains(msg_to(r, FIX_OFFICER), "tu ghi phieu");
+    assert_contains(msg_to(r, FIX_OFFICER), code);
+    (void)snprintf(text, sizeof(text), "XN %s", code);
+    r = sms(e, FIX_L1_PHONE, text);
+    assert_contains(msg_to(r, FIX_L1_PHONE), "la cua chinh to truong");
+    assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
+    assert_string_equal(c.state, "RECORDED");
+    /* L2 leads another group of the same commune. */
+    r = sms(e, FIX_L2_PHONE, text);
+    assert_contains(msg_to(r, FIX_L2_PHONE), "Ban da xac nhan phieu");
+    assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
+    assert_string_equal(c.state, "CONFIRMED");
+    assert_int_equal(audit_n(e, "confirm.peer"), 1);
+}
+
 static void test_session_commands(void **state)
 {
     struct leader_env *e = *state;
@@ -926,6 +956,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_leader_help, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_date_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thu_after_nop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_self_receipt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm_void_dispute, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_session_commands, setup, teardown),
