@@ -11,7 +11,7 @@
  * the group is in the WHERE, so a leader can only see her own group. */
 static const char sql_by_seq[] =
     "SELECT m.id, m.full_name, coalesce(sum(l.interest_due), 0),"
-    " coalesce(sum(l.overdue_amount), 0)"
+    " coalesce(sum(l.overdue_amount), 0), coalesce(sum(l.outstanding), 0)"
     " FROM members m LEFT JOIN loans l"
     "  ON l.member_id = m.id AND l.status <> 'closed'"
     " WHERE m.group_id = ?1 AND m.seq = ?2 GROUP BY m.id";
@@ -39,6 +39,7 @@ gw_err db_ussd_member_by_seq(struct db *db, int64_t group_id, int seq,
                        name ? (const char *)name : "");
         out->interest_due = sqlite3_column_int64(st, 2);
         out->overdue = sqlite3_column_int64(st, 3);
+        out->outstanding = sqlite3_column_int64(st, 4);
     } else if (rc == SQLITE_DONE) {
         err = GW_ENOTFOUND;
     } else {

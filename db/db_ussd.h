@@ -22,6 +22,7 @@ struct db_ussd_member {
     char name[DT_NAME_SIZE];
     int64_t interest_due;
     int64_t overdue;
+    int64_t outstanding; /* principal of her open loans */
 };
 
 /* The member numbered seq in group group_id. GW_ENOTFOUND when none. */

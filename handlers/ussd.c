@@ -35,6 +35,7 @@ enum node {
     N_L_SEQ,    /* leader, record a collection: member number */
     N_L_INTEREST,
     N_L_SAVINGS,
+    N_L_PRINCIPAL,
     N_L_PIN,
     N_L_CONFIRM,
     N_L_VOID_CODE,
@@ -227,8 +228,9 @@ static enum node leader_more(const struct walk *w, enum cmd *c)
 
 static enum node leader_node(const struct walk *w, enum cmd *c)
 {
-    static const enum node collect_steps[] = {
-        N_L_SEQ, N_L_INTEREST, N_L_SAVINGS, N_L_PIN, N_L_CONFIRM};
+    static const enum node collect_steps[] = {N_L_SEQ,     N_L_INTEREST,
+                                              N_L_SAVINGS, N_L_PRINCIPAL,
+                                              N_L_PIN,     N_L_CONFIRM};
     size_t d = w->depth;
 
     if (d == 0)
@@ -332,16 +334,17 @@ static gw_err check_seq(struct walk *w, struct strv s, enum hint *h)
     return GW_OK;
 }
 
-static enum hint check_savings(const struct walk *w, struct strv s)
+/* The principal screen ends the amounts: all three nothing is no receipt. */
+static enum hint check_principal(const struct walk *w, struct strv s)
 {
-    int64_t interest = 0, savings = 0;
-
-    enum hint h = amount_hint(s, &savings);
+    int64_t interest = 0, savings = 0, principal = 0;
+    enum hint h = amount_hint(s, &principal);
 
     if (h != H_NONE)
         return h;
     (void)amount_of(kept_input(w, 2), &interest);
-    return interest == 0 && savings == 0 ? H_EMPTY : H_NONE;
+    (void)amount_of(kept_input(w, 3), &savings);
+    return interest == 0 && savings == 0 && principal == 0 ? H_EMPTY : H_NONE;
 }
 
 static enum hint check_pin(const struct walk *w, enum node n, struct strv s)
@@ -383,7 +386,10 @@ static gw_err check_input(struct walk *w, enum node n, struct strv s,
         *h = amount_hint(s, &v);
         break;
     case N_L_SAVINGS:
-        *h = check_savings(w, s);
+        *h = amount_hint(s, &v);
+        break;
+    case N_L_PRINCIPAL:
+        *h = check_principal(w, s);
         break;
     case N_M_CODE:
     case N_L_VOID_CODE:
@@ -597,10 +603,13 @@ static gw_err render_collect(const struct walk *w, enum node n, char *out,
         TPL_INT("overdue", w->mem.overdue),
         TPL_INT("interest", w->depth > 2 ? kept_amount(w, 2) : 0),
         TPL_INT("savings", w->depth > 3 ? kept_amount(w, 3) : 0),
+        TPL_INT("principal", w->depth > 4 ? kept_amount(w, 4) : 0),
+        TPL_INT("outstanding", w->mem.outstanding),
     };
-    enum msg_id id = n == N_L_INTEREST  ? MSG_USSD_ASK_INTEREST
-                     : n == N_L_SAVINGS ? MSG_USSD_ASK_SAVINGS
-                                        : MSG_USSD_CONFIRM_THU;
+    enum msg_id id = n == N_L_INTEREST    ? MSG_USSD_ASK_INTEREST
+                     : n == N_L_SAVINGS   ? MSG_USSD_ASK_SAVINGS
+                     : n == N_L_PRINCIPAL ? MSG_USSD_ASK_PRINCIPAL
+                                          : MSG_USSD_CONFIRM_THU;
 
     return render(w, id, a, ARRAY_SIZE(a), out, size);
 }
@@ -655,7 +664,8 @@ static gw_err render_prompt(const struct walk *w, enum node n,
     struct db_collection c;
     gw_err err;
 
-    if (n == N_L_INTEREST || n == N_L_SAVINGS || n == N_L_CONFIRM) {
+    if (n == N_L_INTEREST || n == N_L_SAVINGS || n == N_L_PRINCIPAL ||
+        n == N_L_CONFIRM) {
         err = render_collect(w, n, prompt, sizeof(prompt));
     } else if (n == N_M_CHOICE && receipt_of_hers(w, &c)) {
         /* She confirms what she sees: the amounts of her receipt. */
@@ -718,10 +728,16 @@ static void build_command(const struct walk *w, enum cmd c, char *out,
 
     switch (c) {
     case C_THU:
-        pin = kept_input(w, 4);
-        (void)snprintf(out, size, "THU %lld %lld %lld %.*s",
-                       (long long)kept_seq(w), (long long)kept_amount(w, 2),
-                       (long long)kept_amount(w, 3), (int)pin.len, pin.p);
+        pin = kept_input(w, 5);
+        if (kept_amount(w, 4) > 0)
+            (void)snprintf(out, size, "THU %lld %lld %lld G%lld %.*s",
+                           (long long)kept_seq(w), (long long)kept_amount(w, 2),
+                           (long long)kept_amount(w, 3),
+                           (long long)kept_amount(w, 4), (int)pin.len, pin.p);
+        else
+            (void)snprintf(out, size, "THU %lld %lld %lld %.*s",
+                           (long long)kept_seq(w), (long long)kept_amount(w, 2),
+                           (long long)kept_amount(w, 3), (int)pin.len, pin.p);
         break;
     case C_HUYTHU:
         kept_code(w, 1, code);

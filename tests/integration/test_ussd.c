@@ -198,9 +198,10 @@ static void test_final_hop_once(void **state)
         "1*1",
         "1*1*275000",
         "1*1*275000*20000",
-        "1*1*275000*20000*" PIN,
+        "1*1*275000*20000*1",
+        "1*1*275000*20000*1*" PIN,
     };
-    const char *final = "1*1*275000*20000*" PIN "*1";
+    const char *final = "1*1*275000*20000*1*" PIN "*1";
     struct fixture *fx = *state;
     long long inbound = count(fx, "SELECT count(*) FROM inbound");
     long long outbox = count(fx, "SELECT count(*) FROM outbox");
@@ -223,7 +224,7 @@ static void test_final_hop_once(void **state)
     assert_int_equal(count(fx, "SELECT count(*) FROM inbound"), inbound + 1);
     assert_int_equal(count(fx, "SELECT count(*) FROM inbound WHERE"
                                " channel = 'ussd' AND text ="
-                               " '1*1*275000*20000******1'"
+                               " '1*1*275000*20000*1******1'"
                                " AND provider_id LIKE 'ATUid_1:%'"),
                      1);
     /* the reply to the leader is queued: her lasting record */
@@ -260,9 +261,10 @@ static void test_collection_by_menus(void **state)
         "1*1",
         "1*1*275000",
         "1*1*275000*20000",
-        "1*1*275000*20000*" PIN,
+        "1*1*275000*20000*1",
+        "1*1*275000*20000*1*" PIN,
     };
-    const char *final = "1*1*275000*20000*" PIN "*1";
+    const char *final = "1*1*275000*20000*1*" PIN "*1";
     struct fixture *fx = *state;
     long long collections = count(fx, "SELECT count(*) FROM collections");
     long long inbound = count(fx, "SELECT count(*) FROM inbound");
@@ -299,7 +301,7 @@ static void test_collection_by_menus(void **state)
     /* the stored path has the PIN starred; no row holds it anywhere */
     assert_int_equal(count(fx, "SELECT count(*) FROM inbound WHERE"
                                " channel = 'ussd' AND text ="
-                               " '1*1*275000*20000******1'"),
+                               " '1*1*275000*20000*1******1'"),
                      1);
     assert_int_equal(count(fx, "SELECT count(*) FROM inbound WHERE text LIKE"
                                " '%" PIN "%'"),
@@ -326,7 +328,7 @@ static void test_collection_by_menus(void **state)
     assert_int_equal(count(fx, "SELECT count(*) FROM collections"),
                      collections);
     /* savings alone are another collection */
-    hop(fx, "ATUid_3", LEADER, "1*1*1*50000*" PIN "*1", &r);
+    hop(fx, "ATUid_3", LEADER, "1*1*1*50000*1*" PIN "*1", &r);
     assert_non_null(strstr(r.body, "Da ghi"));
     assert_int_equal(count(fx, "SELECT count(*) FROM collections"),
                      collections + 1);

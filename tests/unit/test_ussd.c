@@ -227,14 +227,19 @@ static void test_leader_screens(void **state)
         /* under 1.000 VND: a missing k, asked again with its own hint */
         {"1*1*385", CON, {"Duoi 1.000 VND? Nhap vd 385k.", "Lai 275.000"}},
         {"1*1*275000*999", CON, {"Duoi 1.000 VND?", "tiet kiem"}},
-        {"1*1*275000*20000", CON, {"Nhap ma PIN"}},
-        {"1*1*275000*20000*" PIN,
+        {"1*1*275000*20000", CON, {"du no 50.000.000", "1 Khong tra goc"}},
+        {"1*1*275000*20000*1", CON, {"Nhap ma PIN"}},
+        {"1*1*275000*20000*5tr*" PIN "*1",
+         WRITE,
+         {"THU 1 275000 20000 G5000000 " PIN}},
+        {"1*1*1*1*2tr*" PIN, CON, {"Goc 2.000.000 VND", "1 Dong y"}},
+        {"1*1*275000*20000*1*" PIN,
          CON,
          {"Ghi thu TV1 Nguyen Thi Hoa", "Lai 275.000 VND", "TK 20.000 VND"}},
-        {"1*1*275000*20000*" PIN "*1", WRITE, {"THU 1 275000 20000 " PIN}},
-        {"1*1*1*20000*" PIN "*1", WRITE, {"THU 1 0 20000 " PIN}},
-        {"1*1*275000*1*" PIN "*1", WRITE, {"THU 1 275000 0 " PIN}},
-        {"1*1*2tr*1*" PIN "*1", WRITE, {"THU 1 2000000 0 " PIN}},
+        {"1*1*275000*20000*1*" PIN "*1", WRITE, {"THU 1 275000 20000 " PIN}},
+        {"1*1*1*20000*1*" PIN "*1", WRITE, {"THU 1 0 20000 " PIN}},
+        {"1*1*275000*1*1*" PIN "*1", WRITE, {"THU 1 275000 0 " PIN}},
+        {"1*1*2tr*1*1*" PIN "*1", WRITE, {"THU 1 2000000 0 " PIN}},
         {"2", END, {"NHCS"}},
         {"3", END, {"NHCS"}},
         {"4", CON, {"Huy phieu", "ma phieu"}},
@@ -257,20 +262,21 @@ static void test_leader_screens(void **state)
         {"1*1*abc", CON, {"So tien khong dung", "TV1"}},
         {"1*1*-5", CON, {"So tien khong dung"}},
         {"1*1*999999999999", CON, {"So tien khong dung"}},
-        {"1*1*1*1", CON, {"deu bang 0", "tiet kiem"}},
-        {"1*1*275000*20000*12", CON, {"4-6 chu so", "Nhap ma PIN"}},
-        {"1*1*275000*20000*1234567", CON, {"4-6 chu so"}},
-        {"1*1*275000*20000*" PIN "*2", CON, {"Chon mot so", "Ghi thu TV1"}},
-        {"1*1*275000*20000*" PIN "*" PIN, CON, {"Chon mot so"}},
+        {"1*1*1*1", CON, {"Nhap tien goc"}},
+        {"1*1*1*1*1", CON, {"deu bang 0", "Nhap tien goc"}},
+        {"1*1*275000*20000*1*12", CON, {"4-6 chu so", "Nhap ma PIN"}},
+        {"1*1*275000*20000*1*1234567", CON, {"4-6 chu so"}},
+        {"1*1*275000*20000*1*" PIN "*2", CON, {"Chon mot so", "Ghi thu TV1"}},
+        {"1*1*275000*20000*1*" PIN "*" PIN, CON, {"Chon mot so"}},
         {"4*12", CON, {"6 ky tu"}},
         {"5*9", CON, {"Chon mot so", "Nop ngan hang"}},
         {"5*2*" PIN "*" NEW_PIN "*" NEW_PIN2, CON, {"khac nhau", "Nhap lai"}},
         {"5*2*" PIN "*12", CON, {"4-6 chu so", "PIN moi"}},
         /* navigation */
-        {"1*1*275000*20000*" PIN "*0", CON, {"Nhap ma PIN"}},
-        {"1*1*275000*20000*" PIN "*00", CON, {"1 Ghi thu"}},
-        {"1*1*275000*20000*" PIN "*0*0*0*0*0", CON, {"1 Ghi thu"}},
-        {"1*1*275000*20000*" PIN "*0*0*0*0*0*0", END, {"Cam on"}},
+        {"1*1*275000*20000*1*" PIN "*0", CON, {"Nhap ma PIN"}},
+        {"1*1*275000*20000*1*" PIN "*00", CON, {"1 Ghi thu"}},
+        {"1*1*275000*20000*1*" PIN "*0*0*0*0*0*0", CON, {"1 Ghi thu"}},
+        {"1*1*275000*20000*1*" PIN "*0*0*0*0*0*0*0", END, {"Cam on"}},
         {"1*1*0*2", CON, {"TV2 Le Thi Mai", "Lai 198.000"}},
         {"5*2*" PIN "*0*" NEW_PIN, CON, {"PIN moi"}},
     };
@@ -283,7 +289,7 @@ static const struct flow {
     const char *phone;
     const char *steps[7];
 } flows[] = {
-    {FIX_LEADER, {"1", "1", "275000", "20000", PIN, "1"}},
+    {FIX_LEADER, {"1", "1", "275000", "20000", "1", PIN, "1"}},
     {FIX_LEADER, {"4", "K7Q2M9", PIN}},
     {FIX_LEADER, {"5", "1", PIN}},
     {FIX_LEADER, {"5", "2", PIN, NEW_PIN, NEW_PIN}},
@@ -352,9 +358,10 @@ static void test_stored_path(void **state)
     static const struct {
         const char *phone, *text, *stored;
     } t[] = {
-        {FIX_LEADER, "1*1*275000*20000*" PIN "*1", "1*1*275000*20000*" S "*1"},
-        {FIX_LEADER, "1*1*275000*20000*" PIN "*0*" PIN "*1",
-         "1*1*275000*20000*" S "*0*" S "*1"},
+        {FIX_LEADER, "1*1*275000*20000*1*" PIN "*1",
+         "1*1*275000*20000*1*" S "*1"},
+        {FIX_LEADER, "1*1*275000*20000*1*" PIN "*0*" PIN "*1",
+         "1*1*275000*20000*1*" S "*0*" S "*1"},
         /* a PIN of bad syntax on a PIN screen is starred too */
         {FIX_LEADER, "5*1*12", "5*1*" S},
         /* typed on the wrong screen */
@@ -385,13 +392,13 @@ static void test_dedup_key(void **state)
     struct fx *f = *state;
     char k1[USSD_KEY_SIZE];
 
-    memcpy(k1, walk(f, FIX_LEADER, "1*1*275000*20000*" PIN "*1")->key,
+    memcpy(k1, walk(f, FIX_LEADER, "1*1*275000*20000*1*" PIN "*1")->key,
            sizeof(k1));
-    assert_string_equal(walk(f, FIX_LEADER, "1*1*275000*20000*" PIN "*1")->key,
-                        k1);
+    assert_string_equal(
+        walk(f, FIX_LEADER, "1*1*275000*20000*1*" PIN "*1")->key, k1);
     assert_string_not_equal(
-        walk(f, FIX_LEADER, "1*1*275000*20000*" PIN "*0*" PIN "*1")->key, k1);
-    assert_string_not_equal(walk(f, FIX_LEADER, "1*1*275000*20000*" PIN)->key,
+        walk(f, FIX_LEADER, "1*1*275000*20000*1*" PIN "*0*" PIN "*1")->key, k1);
+    assert_string_not_equal(walk(f, FIX_LEADER, "1*1*275000*20000*1*" PIN)->key,
                             k1);
     /* Regression: the final hop repeated with more inputs after its END
      * (a sloppy aggregator, or a tester) recorded the collection again
@@ -406,7 +413,7 @@ static void test_dedup_key(void **state)
         for (i = 0; i < ARRAY_SIZE(tails); i++) {
             const struct ussd_step *st;
 
-            (void)snprintf(text, sizeof(text), "1*1*275000*20000*%s*1%s", PIN,
+            (void)snprintf(text, sizeof(text), "1*1*275000*20000*1*%s*1%s", PIN,
                            tails[i]);
             st = walk(f, FIX_LEADER, text);
             assert_true(st->write);
@@ -488,8 +495,8 @@ static void test_screen_limit(void **state)
         "1*10*99999999999",
         "1*10*99999999999*abc",
         "1*10*99999999999*99999999999",
-        "1*10*99999999999*99999999999*" PIN,
-        "1*10*99999999999*99999999999*" PIN "*7",
+        "1*10*99999999999*99999999999*1*" PIN,
+        "1*10*99999999999*99999999999*1*" PIN "*7",
     };
     char name[512], sql[1024];
     struct buf b;
@@ -671,7 +678,7 @@ static void test_commit(void **state)
     assert_string_equal(out.msgs[0].text, f->step.screen);
     assert_string_equal(out.stored_text, "4*K7Q2M9*1");
 
-    text = "1*1*275000*20000*" PIN "*1";
+    text = "1*1*275000*20000*1*" PIN "*1";
     init_hop(&hop, FIX_LEADER, text, strlen(text), 0);
     assert_int_equal(ussd_walk(f->db, &f->ctx, &hop, &f->step), GW_OK);
     assert_true(f->step.write);
