@@ -88,7 +88,7 @@ static enum msg_id balance_msg(const struct balance *b)
 }
 
 /* "HN 100.000.000, GQVL 18.500.000": each loan by programme, largest
- * first, as many as fit the field with room for " +N khac: LS" naming the
+ * first, as many as fit the field with room for " +N khoan khac: LS" naming the
  * rest (count: all open loans). */
 static void loans_list(const struct balance *b, char *out, size_t size)
 {
@@ -97,19 +97,19 @@ static void loans_list(const struct balance *b, char *out, size_t size)
 
     out[0] = '\0';
     for (i = 0; i < b->nloans; i++) {
-        char item[DT_PROGRAM_SIZE + 32], money[32], more[24];
+        char item[DT_PROGRAM_SIZE + 32], money[32], more[48];
         uint64_t rest = count - i - 1;
         int w, m;
 
         (void)money_format(b->loans[i].outstanding, money, sizeof(money));
         w = snprintf(item, sizeof(item), "%s%s %s", i ? ", " : "",
                      b->loans[i].program, money);
-        m = rest ? snprintf(more, sizeof(more), " +%llu khac: LS",
+        m = rest ? snprintf(more, sizeof(more), " +%llu khoan khac: LS",
                             (unsigned long long)rest)
                  : 0;
         if (w < 0 || m < 0 || len + (size_t)w + (size_t)m > SD_LOANS_WIDTH ||
             len + (size_t)w >= size) {
-            (void)snprintf(out + len, size - len, " +%llu khac: LS",
+            (void)snprintf(out + len, size - len, " +%llu khoan khac: LS",
                            (unsigned long long)(count - i));
             return;
         }

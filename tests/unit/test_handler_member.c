@@ -155,7 +155,7 @@ static void test_sd_multi(void **state)
 /* The worst case the data allows: many loans with 12-character
  * programmes and the largest amounts (their interest due summing to the
  * largest amount), savings and pending: the largest loans that fit,
- * "+N khac: LS" for the rest, one segment. */
+ * "+N khoan khac: LS" for the rest, one segment. */
 static void test_sd_many_loans(void **state)
 {
     struct fx *f = *state;
@@ -188,7 +188,7 @@ static void test_sd_many_loans(void **state)
     assert_true(strlen(r->msgs[0].text) <= DT_SMS_MAX);
     assert_non_null(strstr(r->msgs[0].text, "Vay PROGRAMME000 99.999.999.999"));
     assert_non_null(strstr(r->msgs[0].text, " +"));
-    assert_non_null(strstr(r->msgs[0].text, " khac: LS."));
+    assert_non_null(strstr(r->msgs[0].text, " khoan khac: LS."));
     assert_non_null(strstr(r->msgs[0].text, "Cho hach toan"));
 }
 
