@@ -38,46 +38,43 @@ gw_err db_inbound_insert(struct db *db, const char *provider,
     return db_error(db, rc, "insert inbound");
 }
 
-gw_err db_inbound_exists(struct db *db, const char *provider,
-                         const char *provider_id, bool *found)
+/* Whether sql (?1 provider, ?2 key) finds a row. sql is a literal: the
+ * statement cache keys on its address. */
+static gw_err key_exists(struct db *db, const char *sql, const char *provider,
+                         const char *key, bool *found, const char *what)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM inbound WHERE provider"
-                                   " = ?1 AND provider_id = ?2");
+    sqlite3_stmt *st = db_stmt(db, sql);
     int rc;
 
     if (st == NULL)
         return GW_EDB;
-    if (db_bind_text(st, 1, provider) || db_bind_text(st, 2, provider_id)) {
+    if (db_bind_text(st, 1, provider) || db_bind_text(st, 2, key)) {
         db_stmt_done(st);
         return GW_EDB;
     }
     rc = sqlite3_step(st);
     db_stmt_done(st);
     *found = rc == SQLITE_ROW;
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? GW_OK
-               : db_error(db, rc, "find inbound");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GW_OK
+                                                 : db_error(db, rc, what);
+}
+
+gw_err db_inbound_exists(struct db *db, const char *provider,
+                         const char *provider_id, bool *found)
+{
+    static const char sql[] =
+        "SELECT 1 FROM inbound WHERE provider = ?1 AND provider_id = ?2";
+
+    return key_exists(db, sql, provider, provider_id, found, "find inbound");
 }
 
 gw_err db_inbound_alias_exists(struct db *db, const char *provider,
                                const char *alias, bool *found)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM inbound_alias WHERE"
-                                   " provider = ?1 AND alias = ?2");
-    int rc;
+    static const char sql[] =
+        "SELECT 1 FROM inbound_alias WHERE provider = ?1 AND alias = ?2";
 
-    if (st == NULL)
-        return GW_EDB;
-    if (db_bind_text(st, 1, provider) || db_bind_text(st, 2, alias)) {
-        db_stmt_done(st);
-        return GW_EDB;
-    }
-    rc = sqlite3_step(st);
-    db_stmt_done(st);
-    *found = rc == SQLITE_ROW;
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? GW_OK
-               : db_error(db, rc, "find inbound alias");
+    return key_exists(db, sql, provider, alias, found, "find inbound alias");
 }
 
 gw_err db_inbound_alias_insert(struct db *db, const char *provider,

@@ -342,13 +342,11 @@ static long get_as(unsigned port, const char *path, const char *bearer,
 
 /* Sends raw bytes (a request curl would not make) and returns the status
  * of the answer, 0 when none came. */
-static int raw_request(unsigned port, const char *req, size_t len)
+/* A TCP connection to the server on loopback. */
+static int loopback_connect(unsigned port)
 {
     struct sockaddr_in sa;
-    struct timeval tv = {5, 0};
-    char buf[256];
-    ssize_t n;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), status = 0;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
 
     assert_true(fd >= 0);
     memset(&sa, 0, sizeof(sa));
@@ -356,6 +354,16 @@ static int raw_request(unsigned port, const char *req, size_t len)
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    return fd;
+}
+
+static int raw_request(unsigned port, const char *req, size_t len)
+{
+    struct timeval tv = {5, 0};
+    char buf[256];
+    ssize_t n;
+    int fd = loopback_connect(port), status = 0;
+
     (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     assert_int_equal(send(fd, req, len, 0), (ssize_t)len);
     n = recv(fd, buf, sizeof(buf) - 1, 0);
@@ -481,15 +489,8 @@ static void test_too_many_fields(void **state)
 static int slow_open(unsigned port)
 {
     static const char part[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
-    struct sockaddr_in sa;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = loopback_connect(port);
 
-    assert_true(fd >= 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     assert_int_equal(send(fd, part, sizeof(part) - 1, 0),
                      (ssize_t)(sizeof(part) - 1));
     return fd;
