@@ -52,22 +52,21 @@ struct balance {
     int64_t pending; /* recorded by the leader, not booked by the bank */
 };
 
-static gw_err balance_read(const struct handler_call *call, struct balance *b)
+static gw_err balance_read(struct db *db, int64_t member_id, struct balance *b)
 {
     struct db_pending p = {0, 0, 0, 0};
     size_t n = 0;
     gw_err err;
 
     memset(b, 0, sizeof(*b));
-    err = db_member_loan_totals(call->db, call->who->id, &b->totals);
+    err = db_member_loan_totals(db, member_id, &b->totals);
     if (!err && b->totals.count > 0)
-        err = db_member_loans(call->db, call->who->id, b->loans, SD_LOANS_MAX,
-                              &n);
+        err = db_member_loans(db, member_id, b->loans, SD_LOANS_MAX, &n);
     b->nloans = n;
     if (!err)
-        err = db_member_savings(call->db, call->who->id, &b->savings);
+        err = db_member_savings(db, member_id, &b->savings);
     if (!err)
-        err = db_member_pending(call->db, call->who->id, &p);
+        err = db_member_pending(db, member_id, &p);
     if (!err)
         b->pending = p.interest + p.savings + p.principal;
     return err;
@@ -88,34 +87,70 @@ static enum msg_id balance_msg(const struct balance *b)
 }
 
 /* "HN 100.000.000, GQVL 18.500.000": each loan by programme, largest
- * first, as many as fit the field with room for " +N khoan khac: LS" naming the
- * rest (count: all open loans). */
-static void loans_list(const struct balance *b, char *out, size_t size)
+ * first, from loans[from], as many as fit the field with room for
+ * " +N khoan khac<where>" naming the rest (counted over all open loans).
+ * Returns the index of the first loan not listed. */
+static size_t loans_list(const struct balance *b, size_t from,
+                         const char *where, char *out, size_t size)
 {
     size_t len = 0, i;
     uint64_t count = (uint64_t)b->totals.count;
 
     out[0] = '\0';
-    for (i = 0; i < b->nloans; i++) {
-        char item[DT_PROGRAM_SIZE + 32], money[32], more[48];
+    for (i = from; i < b->nloans; i++) {
+        char item[DT_PROGRAM_SIZE + 32], money[32], more[64];
         uint64_t rest = count - i - 1;
         int w, m;
 
         (void)money_format(b->loans[i].outstanding, money, sizeof(money));
-        w = snprintf(item, sizeof(item), "%s%s %s", i ? ", " : "",
+        w = snprintf(item, sizeof(item), "%s%s %s", i > from ? ", " : "",
                      b->loans[i].program, money);
-        m = rest ? snprintf(more, sizeof(more), " +%llu khoan khac: LS",
-                            (unsigned long long)rest)
+        m = rest ? snprintf(more, sizeof(more), " +%llu khoan khac%s",
+                            (unsigned long long)rest, where)
                  : 0;
         if (w < 0 || m < 0 || len + (size_t)w + (size_t)m > SD_LOANS_WIDTH ||
             len + (size_t)w >= size) {
-            (void)snprintf(out + len, size - len, " +%llu khoan khac: LS",
-                           (unsigned long long)(count - i));
-            return;
+            (void)snprintf(out + len, size - len, " +%llu khoan khac%s",
+                           (unsigned long long)(count - i), where);
+            return i;
         }
         memcpy(out + len, item, (size_t)w + 1);
         len += (size_t)w;
     }
+    return i;
+}
+
+/* The first page's suffix: where the rest are. */
+#define SD_PAGE2 ": SD 2"
+
+gw_err handler_balance_more(struct db *db, int64_t member_id, bool *more)
+{
+    struct balance b;
+    char loans[SD_LOANS_WIDTH + 1];
+    gw_err err = balance_read(db, member_id, &b);
+
+    *more = false;
+    if (err)
+        return err;
+    *more = b.totals.count > 1 &&
+            loans_list(&b, 0, SD_PAGE2, loans, sizeof(loans)) < b.nloans;
+    return GW_OK;
+}
+
+/* SD 2: the loans the first page had no room for. */
+static gw_err balance_page2(const struct handler_call *call,
+                            const struct balance *b)
+{
+    char loans[SD_LOANS_WIDTH + 1], rest[SD_LOANS_WIDTH + 1];
+    size_t next = loans_list(b, 0, SD_PAGE2, loans, sizeof(loans));
+    const struct tpl_arg a[] = {TPL_STR("loans", rest)};
+
+    if (b->totals.count < 2 || next >= b->nloans)
+        (void)snprintf(rest, sizeof(rest), "%s", "");
+    else
+        (void)loans_list(b, next, "", rest, sizeof(rest));
+    return handler_say(call, rest[0] ? MSG_SD_MORE : MSG_SD_NO_MORE, a,
+                       ARRAY_SIZE(a));
 }
 
 gw_err handler_balance(const struct handler_call *call)
@@ -124,10 +159,14 @@ gw_err handler_balance(const struct handler_call *call)
     char loans[SD_LOANS_WIDTH + 1];
     gw_err err;
 
-    err = balance_read(call, &b);
+    err = balance_read(call->db, call->who->id, &b);
     if (err)
         return err;
-    loans_list(&b, loans, sizeof(loans));
+    if (call->argc == 1 && strv_eq(call->argv[0], "2"))
+        return balance_page2(call, &b);
+    if (call->argc > 0)
+        return handler_say(call, call->cmd->usage, NULL, 0);
+    (void)loans_list(&b, 0, SD_PAGE2, loans, sizeof(loans));
     {
         const struct tpl_arg a[] = {
             TPL_STR("loans", loans),

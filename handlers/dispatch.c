@@ -28,7 +28,8 @@
  * then they answer with the leader's help, and members are refused. */
 static const struct handler_cmd commands[] = {
     /* keyword, alias, roles, min, max, pin_tail, run, usage */
-    {"SD", "BAL", HANDLER_ALL, 0, 0, 0, handler_balance, MSG_USAGE_SD},
+    /* SD 2: the loans the first page had no room for */
+    {"SD", "BAL", HANDLER_ALL, 0, 1, 0, handler_balance, MSG_USAGE_SD},
     {"TK", "SAV", HANDLER_ALL, 0, 0, 0, handler_savings, MSG_USAGE_TK},
     {"LAI", "DUE", HANDLER_ALL, 0, 0, 0, handler_due, MSG_USAGE_LAI},
     {"LS", "HIST", HANDLER_ALL, 0, 0, 0, handler_history, MSG_USAGE_LS},

@@ -155,6 +155,9 @@ gw_err handler_say(const struct handler_call *call, enum msg_id msg,
 
 /* Member commands (cmd_member.c). */
 gw_err handler_balance(const struct handler_call *call); /* SD  / BAL  */
+/* Whether a member's SD has no room for all her loans (USSD offers the
+ * second page, SD 2, as a screen of its own). */
+gw_err handler_balance_more(struct db *db, int64_t member_id, bool *more);
 gw_err handler_savings(const struct handler_call *call); /* TK  / SAV  */
 gw_err handler_due(const struct handler_call *call);     /* LAI / DUE  */
 gw_err handler_history(const struct handler_call *call); /* LS  / HIST */

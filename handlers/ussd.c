@@ -30,9 +30,10 @@
  * action that writes. */
 enum node {
     N_HOME,
-    N_M_CODE,   /* member: receipt code */
-    N_M_CHOICE, /* member: 1 confirm, 2 dispute */
-    N_L_SEQ,    /* leader, record a collection: member number */
+    N_M_CODE,    /* member: receipt code */
+    N_M_CHOICE,  /* member: 1 confirm, 2 dispute */
+    N_M_BALANCE, /* member: SD with more loans than fit: 1 the rest */
+    N_L_SEQ,     /* leader, record a collection: member number */
     N_L_INTEREST,
     N_L_SAVINGS,
     N_L_PRINCIPAL,
@@ -51,6 +52,7 @@ enum node {
 
 enum cmd {
     C_SD,
+    C_SD2,
     C_LAI,
     C_LS,
     C_HD,
@@ -65,9 +67,10 @@ enum cmd {
 };
 
 static const char *const cmd_words[] = {
-    [C_SD] = "SD",   [C_LAI] = "LAI",       [C_LS] = "LS",   [C_HD] = "HD",
-    [C_DS] = "DS",   [C_TONG] = "TONG",     [C_XN] = "XN",   [C_SAI] = "SAI",
-    [C_THU] = "THU", [C_HUYTHU] = "HUYTHU", [C_NOP] = "NOP", [C_MK] = "MK",
+    [C_SD] = "SD",   [C_SD2] = "SD 2", [C_LAI] = "LAI",       [C_LS] = "LS",
+    [C_HD] = "HD",   [C_DS] = "DS",    [C_TONG] = "TONG",     [C_XN] = "XN",
+    [C_SAI] = "SAI", [C_THU] = "THU",  [C_HUYTHU] = "HUYTHU", [C_NOP] = "NOP",
+    [C_MK] = "MK",
 };
 
 /* Why an input was not kept; shown above the screen asked again. */
@@ -178,6 +181,15 @@ static char kept_key(const struct walk *w, size_t i)
 
 /* ---- the menu tree -------------------------------------------------- */
 
+/* SD has no room for all her loans: a second screen holds the rest. */
+static bool balance_more(const struct walk *w)
+{
+    bool more = false;
+
+    return w->who != NULL &&
+           handler_balance_more(w->db, w->who->id, &more) == GW_OK && more;
+}
+
 static enum node member_node(const struct walk *w, enum cmd *c)
 {
     static const enum cmd runs[] = {C_SD, C_LAI, C_LS, C_HD, C_HD};
@@ -186,6 +198,12 @@ static enum node member_node(const struct walk *w, enum cmd *c)
     if (w->depth == 0)
         return N_HOME;
     k = kept_key(w, 0);
+    if (k == '1' && w->depth == 1 && balance_more(w))
+        return N_M_BALANCE;
+    if (k == '1' && w->depth > 1) {
+        *c = C_SD2; /* the only choice N_M_BALANCE keeps */
+        return N_RUN;
+    }
     if (k != '4') {
         *c = runs[k == '5' ? 3 : k - '1'];
         return N_RUN;
@@ -376,6 +394,9 @@ static gw_err check_input(struct walk *w, enum node n, struct strv s,
         break;
     case N_M_CHOICE:
         *h = choice(s, '2');
+        break;
+    case N_M_BALANCE:
+        *h = choice(s, '1');
         break;
     case N_L_CONFIRM:
         *h = choice(s, '1');
@@ -845,6 +866,22 @@ static gw_err walk_known(struct walk *w, struct ussd_step *step)
     if (n == N_WRITE) {
         build_command(w, c, step->command, sizeof(step->command));
         step->write = true;
+        return GW_OK;
+    }
+    if (n == N_M_BALANCE) {
+        /* The SD page itself, then the way to the loans it had no room
+         * for: at most 160 + 22 characters, one screen. */
+        static const char more[] = "\n1 Xem tiep\n0 Quay lai";
+        size_t len;
+
+        err = run_command(w->db, w->ctx, w->hop, "SD", step, &r);
+        if (err || !step->end)
+            return err;
+        len = strlen(step->screen);
+        if (len + sizeof(more) <= sizeof(step->screen)) {
+            memcpy(step->screen + len, more, sizeof(more));
+            step->end = false;
+        }
         return GW_OK;
     }
     if (n != N_RUN)

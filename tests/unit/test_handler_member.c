@@ -155,7 +155,7 @@ static void test_sd_multi(void **state)
 /* The worst case the data allows: many loans with 12-character
  * programmes and the largest amounts (their interest due summing to the
  * largest amount), savings and pending: the largest loans that fit,
- * "+N khoan khac: LS" for the rest, one segment. */
+ * "+N khoan khac: SD 2" for the rest, one segment; SD 2 lists them. */
 static void test_sd_many_loans(void **state)
 {
     struct fx *f = *state;
@@ -188,8 +188,19 @@ static void test_sd_many_loans(void **state)
     assert_true(strlen(r->msgs[0].text) <= DT_SMS_MAX);
     assert_non_null(strstr(r->msgs[0].text, "Vay PROGRAMME000 99.999.999.999"));
     assert_non_null(strstr(r->msgs[0].text, " +"));
-    assert_non_null(strstr(r->msgs[0].text, " khoan khac: LS."));
+    assert_non_null(strstr(r->msgs[0].text, " khoan khac: SD 2."));
     assert_non_null(strstr(r->msgs[0].text, "Cho hach toan"));
+    /* SD 2: the rest, from the next largest, one segment too. */
+    r = send(f, FIX_MULTI, "SD 2");
+    assert_int_equal(r->nmsgs, 1);
+    assert_true(strlen(r->msgs[0].text) <= DT_SMS_MAX);
+    assert_non_null(strstr(r->msgs[0].text, "Cac khoan vay khac: PROGRAMME00"));
+    assert_null(strstr(r->msgs[0].text, "PROGRAMME000 "));
+    /* One page was enough: SD 2 says so; SD x is the syntax. */
+    r = send(f, FIX_ONE, "SD 2");
+    assert_non_null(strstr(r->msgs[0].text, "da ghi du"));
+    r = send(f, FIX_ONE, "SD 3");
+    assert_non_null(strstr(r->msgs[0].text, "SD"));
 }
 
 static void test_sd_no_loan(void **state)

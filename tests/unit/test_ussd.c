@@ -576,6 +576,40 @@ static size_t touch(struct ussd_sessions *s, const char *id, const char *phone,
     return skip;
 }
 
+/* A member with more loans than one SD has room for: the balance screen
+ * offers the rest on a second screen (SD 2); one with few ends at once. */
+static void test_balance_second_screen(void **state)
+{
+    struct fx *f = *state;
+    static const struct row many[] = {
+        {"1", CON, {"khoan khac: SD 2", "1 Xem tiep", "0 Quay lai"}},
+        {"1*1", END, {"Cac khoan vay khac: PROGRAMME00"}},
+        {"1*2", CON, {"1 Xem tiep"}},
+        {"1*0", CON, {"1 So du"}},
+    };
+    static const struct row few[] = {
+        {"1", END, {"Vay HN"}},
+    };
+    int i;
+
+    for (i = 0; i < 9; i++) {
+        char sql[512];
+
+        (void)snprintf(sql, sizeof(sql),
+                       "INSERT INTO loans(code, member_id, program,"
+                       " disbursed_on, disbursed_amount, outstanding,"
+                       " monthly_rate_bp, maturity_on, next_principal_amount,"
+                       " interest_due, overdue_amount, status)"
+                       " SELECT 'W%d', id, 'PROGRAMME%03d', '2024-01-01',"
+                       " 99999999999, %lld, 55, '2030-01-01', 0, 1000, 0,"
+                       " 'current' FROM members WHERE code = 'TV03'",
+                       i, i, 99999999999LL - i);
+        assert_int_equal(member_fixture_sql(f->db, sql), GW_OK);
+    }
+    run_rows(f, FIX_MULTI, many, ARRAY_SIZE(many));
+    run_rows(f, FIX_ONE, few, ARRAY_SIZE(few));
+}
+
 /* After the idle timeout the path typed so far is ignored. */
 static void test_idle_restart(void **state)
 {
@@ -795,6 +829,8 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_shortcuts, fx_setup, fx_teardown),
         cmocka_unit_test(test_stale_session_not_resumed),
+        cmocka_unit_test_setup_teardown(test_balance_second_screen, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_idle_restart, fx_setup,
                                         fx_teardown),
         cmocka_unit_test(test_session_table_bounded),
