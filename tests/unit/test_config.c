@@ -581,11 +581,25 @@ static void test_demo_loads(void **state)
     char err[1024];
 
     (void)state;
+    /* The demo's address comes from PORT and BIND (make run PORT=...),
+     * 127.0.0.1:8080 without them: whatever the caller's environment. */
+    assert_int_equal(unsetenv("PORT"), 0);
+    assert_int_equal(unsetenv("BIND"), 0);
     if (config_load("config/demo.conf", &cfg, err, sizeof(err)))
         fail_msg("%s", err);
     assert_string_equal(cfg.provider, "log");
     assert_int_equal(cfg.port, 8080);
     assert_string_equal(cfg.bind, "127.0.0.1");
+    assert_int_equal(setenv("PORT", "8090", 1), 0);
+    assert_int_equal(setenv("BIND", "0.0.0.0", 1), 0);
+    if (config_load("config/demo.conf", &cfg, err, sizeof(err)))
+        fail_msg("%s", err);
+    assert_int_equal(cfg.port, 8090);
+    assert_string_equal(cfg.bind, "0.0.0.0");
+    assert_int_equal(unsetenv("PORT"), 0);
+    assert_int_equal(unsetenv("BIND"), 0);
+    if (config_load("config/demo.conf", &cfg, err, sizeof(err)))
+        fail_msg("%s", err);
     assert_string_equal(cfg.db_path, "build/demo.db");
     assert_string_equal(cfg.templates, "config/messages.conf");
     assert_true(strlen(cfg.pin_pepper) >= 16);
