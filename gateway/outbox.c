@@ -33,6 +33,7 @@
 #include "db/db.h"
 #include "db/db_msg.h"
 #include "gateway/outbox.h"
+#include "gateway/outbox_budget.h"
 #include "gateway/outbox_rate.h"
 #include "common/banned.h"
 
@@ -63,8 +64,6 @@
 #define OUTBOX_STORE_BACKOFF_MIN_US 100000
 #define OUTBOX_STORE_BACKOFF_MAX_US 3200000
 #define OUTBOX_STOP_BACKOFF_US 500000
-/* Vietnam is UTC+7 all year. */
-#define VN_UTC_OFFSET (7 * 3600)
 
 struct xfer {
     CURL *easy;
@@ -143,11 +142,6 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t vn_day(int64_t unix_s)
-{
-    return (unix_s + VN_UTC_OFFSET) / 86400;
-}
-
 static uint64_t next_rand(struct outbox *ob)
 {
     ob->rng ^= ob->rng << 13;
@@ -176,15 +170,14 @@ static uint64_t backoff_ms(struct outbox *ob, int attempts)
 
 /* ---- budget ---------------------------------------------------------- */
 
-/* Messages that may still be taken on today: the accepted ones count,
+/* What the budget lets a claim take now: the accepted messages count,
  * and so do the ones under way and the results not yet recorded (any of
- * them may be accepted). UINT64_MAX when there is no budget. */
-static uint64_t budget_room(struct outbox *ob)
+ * them may be accepted). */
+static struct budget_share budget_room(struct outbox *ob)
 {
-    uint64_t budget = ob->cfg->daily_sms_budget;
     uint64_t busy = (uint64_t)ob->inflight + ob->npending + ob->nresults;
     uint64_t used = ob->sent_today + busy;
-    int64_t day = vn_day(wall_ms() / 1000);
+    int64_t day = outbox_budget_day(wall_ms() / 1000);
 
     if (day != ob->day) {
         ob->day = day;
@@ -194,9 +187,8 @@ static uint64_t budget_room(struct outbox *ob)
             log_info("outbox", "new day: daily SMS budget reset");
         ob->budget_warned = false;
     }
-    if (budget == 0)
-        return UINT64_MAX;
-    return used >= budget ? 0 : budget - used;
+    return outbox_budget_share(ob->cfg->daily_sms_budget,
+                               ob->cfg->reserved_share, used);
 }
 
 /* ---- results --------------------------------------------------------- */
@@ -603,7 +595,8 @@ static void harvest(struct outbox *ob)
  * are enough or the budget holds. */
 static size_t claim_room(struct outbox *ob)
 {
-    uint64_t target = OUTBOX_PREFETCH, broom, n;
+    uint64_t target = OUTBOX_PREFETCH, n;
+    struct budget_share share;
 
     if (atomic_load(&ob->stopping))
         return 0;
@@ -612,20 +605,9 @@ static size_t claim_room(struct outbox *ob)
         target = ob->rate.n;
     if (ob->npending * 2 > target)
         return 0;
-    broom = budget_room(ob);
-    ob->claim_class = DB_CLASS_BULK;
-    if (broom != UINT64_MAX && broom > 0) {
-        /* The reserved share is for the first class only. */
-        uint64_t reserve =
-            (uint64_t)ob->cfg->daily_sms_budget * ob->cfg->reserved_share / 100;
-
-        if (broom > reserve) {
-            broom -= reserve;
-        } else {
-            ob->claim_class = DB_CLASS_FIRST;
-        }
-    }
-    if (broom == 0) {
+    share = budget_room(ob);
+    ob->claim_class = share.max_class;
+    if (share.room == 0) {
         /* Reached, not merely reserved by messages under way. */
         if (ob->sent_today >= ob->cfg->daily_sms_budget && !ob->budget_warned) {
             ob->budget_warned = true;
@@ -637,7 +619,7 @@ static size_t claim_room(struct outbox *ob)
         return 0;
     }
     n = target - ob->npending;
-    return (size_t)(n < broom ? n : broom);
+    return (size_t)(n < share.room ? n : share.room);
 }
 
 /* How many rows to claim now: after a notify, or when rows may be due. */
@@ -758,10 +740,9 @@ static gw_err outbox_init_state(struct outbox *ob)
                  "(possible duplicates at the phone)",
                  requeued);
     ob->m.duplicates_possible = requeued;
-    ob->day = vn_day(now);
-    /* Start of today in Vietnam, as a Unix time. */
+    ob->day = outbox_budget_day(now);
     err = db_outbox_attempt_count(ob->db, 0, DB_ATTEMPT_SENT,
-                                  ob->day * 86400 - VN_UTC_OFFSET, &sent);
+                                  outbox_budget_day_start(ob->day), &sent);
     if (err)
         return err;
     ob->sent_today = (uint64_t)sent;
