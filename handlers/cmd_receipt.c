@@ -148,8 +148,6 @@ gw_err handler_confirm(const struct handler_call *call)
     return member_reply(call, err, &c, code, MSG_XN_OK);
 }
 
-/* The officer hears of the dispute; the leader does not, even when the
- * commune's officer number is (wrongly) the leader's own. */
 /* The member's words after "SAI code", as she typed them, with every
  * word of 4-8 digits starred (she may quote a PIN she saw; amounts keep
  * their k, tr or dots). Empty when there are none. */
@@ -194,6 +192,9 @@ static void dispute_words(struct strv text, char *out, size_t size)
     out[o] = '\0';
 }
 
+/* The officer hears of the dispute, with the member's words; the leader
+ * does not, even when the commune's officer number is (wrongly) the
+ * leader's own. */
 static gw_err dispute_tell_officer(const struct handler_call *call,
                                    const struct db_collection *c,
                                    const char *words)

@@ -22,6 +22,7 @@
 #include "handlers/handler.h"
 #include "handlers/template.h"
 #include "handlers/ussd.h"
+#include "handlers/ussd_stored.h"
 #include "text/money.h"
 #include "common/banned.h"
 
@@ -502,57 +503,10 @@ static gw_err walk_all(struct walk *w, enum node *n, enum cmd *c)
     return GW_OK;
 }
 
-/* ---- what may be stored: PINs as "****" ------------------------------ */
-
-/* FNV-1a 64 of s[len], continuing from h. */
-static uint64_t fnv1a64(uint64_t h, const char *s, size_t len)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
-/* The path with masked inputs starred and every byte that is not
- * printable ASCII as '?', and the dedup key derived from it. Inputs
- * after the closing screen are left out: the aggregator may repeat the
- * final hop with more text, and that must not be a new key (it would run
- * the command, e.g. record a collection, once more). */
+/* What a walk may store: the path with its PIN inputs starred. */
 static void fill_stored(const struct walk *w, struct ussd_step *step)
 {
-    struct buf b;
-    size_t i, j;
-
-    buf_init(&b, sizeof(step->stored) - 1);
-    for (i = 0; i < w->used; i++) {
-        const struct strv s = w->raw[i];
-
-        if (i > 0)
-            (void)buf_putc(&b, '*');
-        if (w->masked & ((uint64_t)1 << i)) {
-            (void)buf_puts(&b, "****");
-            continue;
-        }
-        for (j = 0; j < s.len; j++) {
-            unsigned char ch = (unsigned char)s.p[j];
-
-            (void)buf_putc(&b, ch >= 0x20 && ch < 0x7f ? (char)ch : '?');
-        }
-    }
-    /* Sized for the worst case; on a bug store nothing rather than more. */
-    if (b.err)
-        buf_reset(&b);
-    (void)snprintf(step->stored, sizeof(step->stored), "%s", buf_cstr(&b));
-    /* The key belongs to the phone too: a recycled session id from
-     * another phone must never get this phone's stored END screen. */
-    (void)snprintf(step->key, sizeof(step->key), "%.*s:%016llx",
-                   USSD_SESSION_ID_MAX, w->hop->session_id,
-                   (unsigned long long)fnv1a64(
-                       fnv1a64(14695981039346656037ull, w->hop->phone,
-                               strlen(w->hop->phone) + 1),
-                       step->stored, strlen(step->stored)));
-    buf_release(&b);
+    ussd_stored_fill(w->raw, w->used, w->masked, w->hop, step);
 }
 
 /* ---- screens -------------------------------------------------------- */

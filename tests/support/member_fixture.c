@@ -164,3 +164,27 @@ gw_err member_fixture_collection(struct db *db, const char *member_code,
     }
     return GW_OK;
 }
+
+gw_err member_fixture_many_loans(struct db *db, const char *member_code, int n,
+                                 int64_t interest_due)
+{
+    gw_err err = GW_OK;
+    int i;
+
+    for (i = 0; i < n && err == GW_OK; i++) {
+        char sql[512];
+
+        (void)snprintf(sql, sizeof(sql),
+                       "INSERT INTO loans(code, member_id, program,"
+                       " disbursed_on, disbursed_amount, outstanding,"
+                       " monthly_rate_bp, maturity_on, next_principal_amount,"
+                       " interest_due, overdue_amount, status)"
+                       " SELECT 'W%d', id, 'PROGRAMME%03d', '2024-01-01',"
+                       " 99999999999, %lld, 55, '2030-01-01', 0, %lld, 0,"
+                       " 'current' FROM members WHERE code = '%s'",
+                       i, i, 99999999999LL - i, (long long)interest_due,
+                       member_code);
+        err = member_fixture_sql(db, sql);
+    }
+    return err;
+}

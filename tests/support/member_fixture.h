@@ -31,6 +31,13 @@ gw_err member_fixture_collection(struct db *db, const char *member_code,
                                  int64_t principal, const char *state,
                                  int64_t created_at);
 
+/* Gives member_code n more open loans with 12-character programmes
+ * (PROGRAMME000, PROGRAMME001, ...), the largest outstanding allowed
+ * (less one a loan, so the order is fixed) and interest_due each: the
+ * worst case SD must fit. */
+gw_err member_fixture_many_loans(struct db *db, const char *member_code, int n,
+                                 int64_t interest_due);
+
 /* Runs SQL on db (tests only). */
 gw_err member_fixture_sql(struct db *db, const char *sql);
 

@@ -160,22 +160,9 @@ static void test_sd_many_loans(void **state)
 {
     struct fx *f = *state;
     const struct reply *r;
-    int i;
 
-    for (i = 0; i < 9; i++) {
-        char sql[512];
-
-        (void)snprintf(sql, sizeof(sql),
-                       "INSERT INTO loans(code, member_id, program,"
-                       " disbursed_on, disbursed_amount, outstanding,"
-                       " monthly_rate_bp, maturity_on, next_principal_amount,"
-                       " interest_due, overdue_amount, status)"
-                       " SELECT 'W%d', id, 'PROGRAMME%03d', '2024-01-01',"
-                       " 99999999999, %lld, 55, '2030-01-01', 0, 11000000000,"
-                       " 0, 'current' FROM members WHERE code = 'TV03'",
-                       i, i, 99999999999LL - i);
-        assert_int_equal(member_fixture_sql(f->db, sql), GW_OK);
-    }
+    assert_int_equal(member_fixture_many_loans(f->db, "TV03", 9, 11000000000),
+                     GW_OK);
     assert_int_equal(
         member_fixture_sql(f->db, "UPDATE savings SET balance = 99999999999"),
         GW_OK);

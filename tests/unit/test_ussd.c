@@ -590,22 +590,8 @@ static void test_balance_second_screen(void **state)
     static const struct row few[] = {
         {"1", END, {"Vay HN"}},
     };
-    int i;
 
-    for (i = 0; i < 9; i++) {
-        char sql[512];
-
-        (void)snprintf(sql, sizeof(sql),
-                       "INSERT INTO loans(code, member_id, program,"
-                       " disbursed_on, disbursed_amount, outstanding,"
-                       " monthly_rate_bp, maturity_on, next_principal_amount,"
-                       " interest_due, overdue_amount, status)"
-                       " SELECT 'W%d', id, 'PROGRAMME%03d', '2024-01-01',"
-                       " 99999999999, %lld, 55, '2030-01-01', 0, 1000, 0,"
-                       " 'current' FROM members WHERE code = 'TV03'",
-                       i, i, 99999999999LL - i);
-        assert_int_equal(member_fixture_sql(f->db, sql), GW_OK);
-    }
+    assert_int_equal(member_fixture_many_loans(f->db, "TV03", 9, 1000), GW_OK);
     run_rows(f, FIX_MULTI, many, ARRAY_SIZE(many));
     run_rows(f, FIX_ONE, few, ARRAY_SIZE(few));
 }
