@@ -32,6 +32,7 @@ RUN apt-get update \
  && chown diemtua:diemtua /var/lib/diemtua
 COPY --from=build /out/usr/bin/diemtua /usr/bin/diemtua
 COPY config/messages.conf /etc/diemtua/messages.conf
+COPY config/phrases.conf /etc/diemtua/phrases.conf
 COPY config/docker.conf /etc/diemtua/diemtua.conf
 USER diemtua
 WORKDIR /var/lib/diemtua

@@ -156,6 +156,7 @@ install: $(BIN)
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/diemtua
 	install -m 644 config/diemtua.conf.example config/messages.conf \
+	    config/phrases.conf \
 	    $(DESTDIR)$(PREFIX)/share/diemtua/
 	sed 's|@PREFIX@|$(PREFIX)|g' config/diemtua.service > \
 	    $(DESTDIR)$(PREFIX)/lib/systemd/system/diemtua.service

@@ -99,6 +99,9 @@ static const struct cfg_key keys[] = {
      S(CFG_STR_SIZE - 1), "", NULL},
     {"messages", "templates", CFG_STRING, F(templates), 1, S(CFG_STR_SIZE - 1),
      "config/messages.conf", NULL},
+    /* People's own words; empty: commands as typed only. */
+    {"messages", "phrases", CFG_STRING, F(phrases), 0, S(CFG_STR_SIZE - 1),
+     "config/phrases.conf", NULL},
     /* The template check counts the brand as 8 characters and a phone
      * number as 12: longer ones could push a text past one segment. */
     {"messages", "brand", CFG_ASCII, F(brand), 1, 8, "NHCS", NULL},

@@ -90,6 +90,7 @@ struct dt_config {
 
     /* [messages] */
     char templates[CFG_STR_SIZE]; /* path of messages.conf */
+    char phrases[CFG_STR_SIZE];   /* path of phrases.conf; "": none */
     char brand[32];               /* prefix of every text, e.g. NHCS */
     char hotline[32];             /* number members may call */
 

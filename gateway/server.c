@@ -10,6 +10,7 @@
 #include "gateway/server.h"
 #include "gateway/writer.h"
 #include "handlers/handler.h"
+#include "handlers/phrases.h"
 #include "handlers/template.h"
 #include "common/banned.h"
 
@@ -20,6 +21,7 @@ struct server {
     const struct dt_config *cfg;
     struct handler_ctx ctx;
     struct templates tpl;
+    struct phrases phrases;
     struct inbound *in;
     struct outbox *outbox;
     struct writer *writer;
@@ -73,7 +75,10 @@ gw_err server_start_opts(const struct dt_config *cfg,
     srv->cfg = cfg;
     srv->ctx.cfg = cfg;
     srv->ctx.tpl = &srv->tpl;
+    srv->ctx.phrases = &srv->phrases;
     err = load_templates(cfg, &srv->tpl);
+    if (err == GW_OK)
+        err = phrases_start(cfg->phrases, "server", &srv->phrases);
     /* The sender first: it requeues what a crash left SENDING (counted as
      * possible duplicates) before anything new is queued. */
     if (err == GW_OK)
@@ -138,6 +143,7 @@ void server_stop(struct server *srv)
     outbox_stop(srv->outbox);
     inbound_free(srv->in);
     templates_release(&srv->tpl);
+    phrases_release(&srv->phrases);
     free(srv);
     log_info("server", "stopped");
 }

@@ -12,6 +12,7 @@
 #include "db/db_ussd.h"
 #include "gateway/ussd_front.h"
 #include "gateway/ussd_session.h"
+#include "handlers/phrases.h"
 #include "handlers/template.h"
 #include "text/date.h"
 #include "text/phone.h"
@@ -31,6 +32,7 @@ struct ussd_reader {
 struct ussd_front {
     const struct dt_config *cfg;
     struct templates tpl;
+    struct phrases phrases;
     struct handler_ctx ctx;
     struct ussd_sessions *sessions;
     unsigned nreaders;
@@ -50,6 +52,7 @@ void ussd_front_free(struct ussd_front *f)
     free(f->readers);
     ussd_sessions_free(f->sessions);
     templates_release(&f->tpl);
+    phrases_release(&f->phrases);
     free(f);
 }
 
@@ -77,6 +80,7 @@ gw_err ussd_front_new(const struct dt_config *cfg, unsigned readers,
     f->cfg = cfg;
     f->ctx.cfg = cfg;
     f->ctx.tpl = &f->tpl;
+    f->ctx.phrases = &f->phrases;
     f->sessions =
         ussd_sessions_new(cfg->ussd_session_timeout, USSD_FRONT_SESSIONS);
     f->nreaders = readers ? readers : 1;
@@ -84,6 +88,8 @@ gw_err ussd_front_new(const struct dt_config *cfg, unsigned readers,
     for (i = 0; i < f->nreaders; i++)
         pthread_mutex_init(&f->readers[i].lock, NULL);
     err = front_templates(f);
+    if (err == GW_OK)
+        err = phrases_start(cfg->phrases, "ussd", &f->phrases);
     for (i = 0; err == GW_OK && i < f->nreaders; i++)
         err = db_open(cfg->db_path, &f->readers[i].db);
     if (err) {

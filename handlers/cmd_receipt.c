@@ -63,22 +63,49 @@ gw_err collect_state_word(const struct templates *tpl, const char *state,
     return GW_EINVAL;
 }
 
-/* The code typed, or the member's newest receipt in one of states. *found
- * is false when she typed none and has none (answered with the syntax). */
+/* A word meant as a receipt code: one we could have issued, or 5 to 7
+ * letters and digits with a digit among them (a code mistyped). Other
+ * words are the member's talk ("SAI chua dua tien"). */
+static bool code_typed(struct strv w)
+{
+    char code[RECEIPT_CODE_SIZE];
+    bool digit = false;
+    size_t i;
+
+    if (receipt_parse(w, code) == GW_OK)
+        return true;
+    if (w.len + 1 < RECEIPT_CODE_LEN || w.len > RECEIPT_CODE_LEN + 1)
+        return false;
+    for (i = 0; i < w.len; i++) {
+        char c = w.p[i];
+
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+              (c >= 'a' && c <= 'z')))
+            return false;
+        digit = digit || (c >= '0' && c <= '9');
+    }
+    return digit;
+}
+
+/* The first code typed, or the member's newest receipt in one of states
+ * when she typed none (GW_ENOTFOUND when she has none either: answered
+ * with the syntax). */
 static gw_err member_code(const struct handler_call *call, unsigned states,
                           char code[DT_CODE_SIZE], bool *typed)
 {
-    struct strv w;
+    struct strv w = {NULL, 0};
+    size_t i;
 
-    *typed = call->argc > 0;
+    *typed = false;
+    for (i = 0; i < call->argc && !*typed; i++) {
+        w = call->argv[i];
+        *typed = code_typed(w);
+    }
     if (!*typed)
         return db_collection_latest(call->db, call->who->id, states, code);
-    w = call->argv[0];
     if (receipt_parse(w, code) == GW_OK)
         return GW_OK;
     /* Not a code we could have issued: keep it to say "not found". */
-    if (w.len > RECEIPT_CODE_LEN + 2)
-        w.len = RECEIPT_CODE_LEN + 2;
     return strv_copy(w, code, DT_CODE_SIZE) == GW_OK ? GW_OK : GW_EINVAL;
 }
 
@@ -148,14 +175,14 @@ gw_err handler_confirm(const struct handler_call *call)
     return member_reply(call, err, &c, code, MSG_XN_OK);
 }
 
-/* The member's words after "SAI code", as she typed them, with every
- * word of 4-8 digits starred (she may quote a PIN she saw; amounts keep
- * their k, tr or dots). Empty when there are none. */
-static void dispute_words(struct strv text, char *out, size_t size)
+/* The member's words after the first skip words ("SAI code"), as she
+ * typed them, with every word of 4-8 digits starred (she may quote a PIN
+ * she saw; amounts keep their k, tr or dots). Empty when there are none. */
+static void dispute_words(struct strv text, size_t skip, char *out, size_t size)
 {
-    size_t i = 0, skip, o = 0;
+    size_t i = 0, o = 0;
 
-    for (skip = 0; skip < 2; skip++) { /* the command, then the code */
+    for (; skip > 0; skip--) {
         while (i < text.len && (text.p[i] == ' ' || text.p[i] == '\t'))
             i++;
         while (i < text.len && text.p[i] != ' ' && text.p[i] != '\t')
@@ -232,10 +259,16 @@ gw_err handler_dispute(const struct handler_call *call)
     gw_err err, verdict;
     bool typed;
 
-    dispute_words(call->in->text, words, sizeof(words));
     err = member_code(
         call, DB_ST_RECORDED | DB_ST_CONFIRMED | DB_ST_VOIDED | DB_ST_UNPOSTED,
         code, &typed);
+    /* Her words: all of them when she said it her way ("sai roi, em chua
+     * dua tien"), else those after the keyword and a code typed first. */
+    dispute_words(call->in->text,
+                  call->phrased                        ? 0
+                  : typed && code_typed(call->argv[0]) ? 2
+                                                       : 1,
+                  words, sizeof(words));
     if (err == GW_ENOTFOUND || err == GW_EINVAL)
         return handler_say(call, call->cmd->usage, NULL, 0);
     if (err)

@@ -17,7 +17,9 @@
 #include "handlers/collect.h"
 #include "db/db_pin.h"
 #include "handlers/handler.h"
+#include "handlers/phrases.h"
 #include "handlers/pin.h"
+#include "handlers/understand.h"
 #include "text/date.h"
 #include "text/keyword.h"
 #include "text/redact.h"
@@ -27,34 +29,46 @@
 /* Leader commands come with their own handlers in the next step; until
  * then they answer with the leader's help, and members are refused. */
 static const struct handler_cmd commands[] = {
-    /* keyword, alias, roles, min, max, pin_tail, run, usage */
+    /* keyword, alias, roles, min, max, pin_tail, run, usage, flags */
     /* SD 2: the loans the first page had no room for */
-    {"SD", "BAL", HANDLER_ALL, 0, 1, 0, handler_balance, MSG_USAGE_SD},
-    {"TK", "SAV", HANDLER_ALL, 0, 0, 0, handler_savings, MSG_USAGE_TK},
-    {"LAI", "DUE", HANDLER_ALL, 0, 0, 0, handler_due, MSG_USAGE_LAI},
-    {"LS", "HIST", HANDLER_ALL, 0, 0, 0, handler_history, MSG_USAGE_LS},
-    {"HD", "HELP", HANDLER_ALL, 0, 2, 0, handler_help, MSG_USAGE_HD},
-    {"HUY NHAC", "STOP", HANDLER_ALL, 0, 0, 0, handler_stop,
-     MSG_USAGE_HUY_NHAC},
-    {"DK NHAC", "START", HANDLER_ALL, 0, 0, 0, handler_start,
-     MSG_USAGE_DK_NHAC},
+    {"SD", "BAL", HANDLER_ALL, 0, 1, 0, handler_balance, MSG_USAGE_SD, 0},
+    {"TK", "SAV", HANDLER_ALL, 0, 0, 0, handler_savings, MSG_USAGE_TK, 0},
+    {"LAI", "DUE", HANDLER_ALL, 0, 0, 0, handler_due, MSG_USAGE_LAI, 0},
+    {"LS", "HIST", HANDLER_ALL, 0, 0, 0, handler_history, MSG_USAGE_LS, 0},
+    {"HD", "HELP", HANDLER_ALL, 0, 2, 0, handler_help, MSG_USAGE_HD, 0},
+    {"HUY NHAC", "STOP", HANDLER_ALL, 0, 0, 0, handler_stop, MSG_USAGE_HUY_NHAC,
+     0},
+    {"DK NHAC", "START", HANDLER_ALL, 0, 0, 0, handler_start, MSG_USAGE_DK_NHAC,
+     0},
     /* XN / SAI: the code may be left out to mean the latest receipt. */
-    {"XN", "OK", HANDLER_ALL, 0, 1, 0, handler_confirm, MSG_USAGE_XN},
+    {"XN", "OK", HANDLER_ALL, 0, 1, 0, handler_confirm, MSG_USAGE_XN,
+     HANDLER_F_RECEIPT},
     /* SAI code words...: the words are the member's own, for the officer */
     {"SAI", "NO", HANDLER_ALL, 0, HANDLER_MAX_WORDS, 0, handler_dispute,
-     MSG_USAGE_SAI},
+     MSG_USAGE_SAI, HANDLER_F_RECEIPT},
     /* THU <stt> <lai> <tk> [G<goc>] <PIN> */
-    {"THU", "COL", HANDLER_LEADER, 4, 5, 1, handler_collect, MSG_USAGE_THU},
+    {"THU", "COL", HANDLER_LEADER, 4, 5, 1, handler_collect, MSG_USAGE_THU,
+     HANDLER_F_MONEY},
     /* GTK <stt> <tk> <PIN>: savings alone */
-    {"GTK", "DEP", HANDLER_LEADER, 3, 3, 1, handler_deposit, MSG_USAGE_GTK},
-    {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_unpaid, MSG_USAGE_DS},
-    {"TONG", "SUM", HANDLER_LEADER, 0, 0, 0, handler_totals, MSG_USAGE_TONG},
-    {"HUYTHU", "VOID", HANDLER_LEADER, 2, 2, 1, handler_void, MSG_USAGE_HUYTHU},
-    {"NOP", "REMIT", HANDLER_LEADER, 1, 1, 1, handler_remit, MSG_USAGE_NOP},
-    {"MK", "PIN", HANDLER_LEADER, 2, 2, 2, handler_pin_change, MSG_USAGE_MK},
+    {"GTK", "DEP", HANDLER_LEADER, 3, 3, 1, handler_deposit, MSG_USAGE_GTK,
+     HANDLER_F_MONEY},
+    {"DS", "LIST", HANDLER_LEADER, 0, 1, 0, handler_unpaid, MSG_USAGE_DS, 0},
+    {"TONG", "SUM", HANDLER_LEADER, 0, 0, 0, handler_totals, MSG_USAGE_TONG, 0},
+    {"HUYTHU", "VOID", HANDLER_LEADER, 2, 2, 1, handler_void, MSG_USAGE_HUYTHU,
+     HANDLER_F_MONEY},
+    {"NOP", "REMIT", HANDLER_LEADER, 1, 1, 1, handler_remit, MSG_USAGE_NOP,
+     HANDLER_F_MONEY},
+    {"MK", "PIN", HANDLER_LEADER, 2, 2, 2, handler_pin_change, MSG_USAGE_MK,
+     HANDLER_F_MONEY},
 };
 
 /* ---- finding the command ---- */
+
+const struct handler_cmd *dispatch_commands(size_t *n)
+{
+    *n = ARRAY_SIZE(commands);
+    return commands;
+}
 
 /* name against the first words: "HUY NHAC" matches HUY + NHAC (2 words)
  * and HUYNHAC (1 word); "SD" matches SD. */
@@ -120,27 +134,6 @@ const struct handler_cmd *dispatch_lookup(const struct strv *words, size_t n,
     c = joined_lookup(words, n);
     *used = c ? 2 : 0;
     return c;
-}
-
-/* Splits normalised text (single spaces, trimmed) into at most max words;
- * *total counts them all. */
-static size_t split_words(const char *s, size_t len, struct strv *w, size_t max,
-                          size_t *total)
-{
-    size_t i = 0, n = 0;
-
-    *total = 0;
-    while (i < len) {
-        size_t start = i;
-
-        while (i < len && s[i] != ' ')
-            i++;
-        if (n < max)
-            w[n++] = strv_make(s + start, i - start);
-        (*total)++;
-        i++; /* the space */
-    }
-    return n;
 }
 
 /* ---- what gets stored ---- */
@@ -291,6 +284,43 @@ static void store_text(const struct handler_call *call, const struct strv *w,
                     size);
 }
 
+/* Nothing understood: the likeliest command for this caller, by the
+ * name the phrase table gives it; without a table, the role's help. */
+static gw_err reply_suggest(const struct handler_call *call,
+                            const struct handler_cmd *c)
+{
+    const char *name = phrases_name(call->ctx->phrases, c);
+    const struct tpl_arg a[] = {TPL_STR("cmd", c->keyword),
+                                TPL_STR("what", name)};
+
+    if (name[0] == '\0')
+        return reply_help(call, true);
+    return handler_say(call, MSG_SUGGEST, a, ARRAY_SIZE(a));
+}
+
+static gw_err run_understood(struct handler_call *call, const struct strv *w,
+                             size_t n, size_t total, bool garbled)
+{
+    struct understood u;
+
+    if (n == 0)
+        return reply_help(call, garbled);
+    understand(call->ctx->phrases, w, n, total,
+               call->who->is_leader ? HANDLER_LEADER : HANDLER_MEMBER, &u);
+    switch (u.how) {
+    case UNDERSTOOD_NONE:
+        return reply_suggest(call, u.cmd);
+    case UNDERSTOOD_SYNTAX:
+        return handler_say(call, u.cmd->usage, NULL, 0);
+    default:
+        call->cmd = u.cmd;
+        call->argv = u.argv;
+        call->argc = u.argc;
+        call->phrased = u.how != UNDERSTOOD_EXACT;
+        return run_command(call, u.nargs);
+    }
+}
+
 gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
                   const struct sms_in *in, struct reply *out)
 {
@@ -314,8 +344,9 @@ gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
     garbled = in->text.len > DT_SMS_IN_MAX ||
               keyword_normalize(in->text.p, in->text.len, &norm) != GW_OK;
     if (!garbled)
-        n = split_words(buf_cstr(&norm), norm.len, words, ARRAY_SIZE(words),
-                        &total);
+        n = understand_split(buf_cstr(&norm), norm.len, words,
+                             ARRAY_SIZE(words), &total);
+    /* Only a keyword as typed can carry a PIN where its grammar says. */
     call.cmd = dispatch_lookup(words, n, &used);
 
     err = in->phone[0] ? db_member_by_phone(db, in->phone, &who) : GW_ENOTFOUND;
@@ -323,18 +354,10 @@ gw_err handle_sms(struct db *db, const struct handler_ctx *ctx,
         goto out;
     call.who = err ? NULL : &who;
     store_text(&call, words, n, total, used);
-    if (call.who == NULL) {
+    if (call.who == NULL)
         err = reply_unknown_number(&call);
-        goto out;
-    }
-    call.argv = words + used;
-    call.argc = n - used;
-    if (n == 0 && !garbled)
-        err = reply_help(&call, false);
-    else if (call.cmd == NULL)
-        err = reply_help(&call, true);
     else
-        err = run_command(&call, total - used);
+        err = run_understood(&call, words, n, total, garbled);
 out:
     buf_release(&norm);
     return err;
@@ -355,8 +378,8 @@ static bool pin_word(struct strv text, struct buf *norm, struct strv *pin)
     if (text.len > DT_SMS_IN_MAX ||
         keyword_normalize(text.p, text.len, norm) != GW_OK)
         return false;
-    n = split_words(buf_cstr(norm), norm->len, words, ARRAY_SIZE(words),
-                    &total);
+    n = understand_split(buf_cstr(norm), norm->len, words, ARRAY_SIZE(words),
+                         &total);
     c = dispatch_lookup(words, n, &used);
     if (c == NULL || c->pin_tail == 0 || total != n || n - used < c->pin_tail)
         return false;

@@ -23,11 +23,15 @@
 
 struct templates;
 struct pin_precheck;
+struct phrases;
 
 /* Everything a handler may need besides the message; read-only. */
 struct handler_ctx {
     const struct dt_config *cfg;
     const struct templates *tpl;
+    /* People's own words (config/phrases.conf); NULL: keywords as typed
+     * only, as before the table existed. */
+    const struct phrases *phrases;
 };
 
 struct sms_in {
@@ -109,6 +113,11 @@ gw_err handler_pin_precheck(struct db *db, const struct handler_ctx *ctx,
 #define HANDLER_LEADER 2u
 #define HANDLER_ALL (HANDLER_MEMBER | HANDLER_LEADER)
 
+/* What a command does besides reading (struct handler_cmd.flags): such a
+ * command never runs from a guess. */
+#define HANDLER_F_MONEY 1u   /* moves money or a PIN: exact keyword only */
+#define HANDLER_F_RECEIPT 2u /* changes a receipt's state (XN, SAI) */
+
 /* Words of a command message the dispatcher looks at; more is an arity
  * error for every command. */
 #define HANDLER_MAX_WORDS 16
@@ -123,6 +132,9 @@ struct handler_call {
     const struct handler_cmd *cmd; /* the row that matched */
     const struct strv *argv;       /* normalised words after the keyword */
     size_t argc;
+    /* The command was read from the member's own words ("sai roi, em
+     * chua dua tien"), not typed as its keyword: all of them are hers. */
+    bool phrased;
     struct reply *out;
 };
 
@@ -139,7 +151,11 @@ struct handler_cmd {
     unsigned pin_tail;
     handler_fn run;
     enum msg_id usage; /* the syntax reply */
+    unsigned flags;    /* HANDLER_F_MONEY, HANDLER_F_RECEIPT */
 };
+
+/* The command table, in its order; *n rows. */
+const struct handler_cmd *dispatch_commands(size_t *n);
 
 /* The row for the command at the start of words[0..n), or NULL; *used is
  * how many words the keyword took (1 or 2: "HUY NHAC", or "S D" typed

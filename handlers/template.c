@@ -46,6 +46,7 @@ static const struct field {
     {"program", TPL_T_TEXT, DT_PROGRAM_MAX},
     {"code", TPL_T_TEXT, 8},
     {"cmd", TPL_T_TEXT, 8},
+    {"what", TPL_T_TEXT, 40},  /* a command's name (config/phrases.conf) */
     {"list", TPL_T_TEXT, 90},  /* DS: member numbers, "2,5,17 +3" */
     {"loans", TPL_T_TEXT, 64}, /* SD: "HN 100.000.000, GQVL 18.500.000" */
     {"state", TPL_T_WORD, 10},

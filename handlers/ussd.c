@@ -21,6 +21,7 @@
 #include "db/db_ussd.h"
 #include "handlers/handler.h"
 #include "handlers/template.h"
+#include "handlers/understand.h"
 #include "handlers/ussd.h"
 #include "handlers/ussd_stored.h"
 #include "text/money.h"
@@ -64,7 +65,8 @@ enum cmd {
     C_THU,
     C_HUYTHU,
     C_NOP,
-    C_MK
+    C_MK,
+    C_TEXT /* words typed on the home screen ("so du"): run as typed */
 };
 
 static const char *const cmd_words[] = {
@@ -175,6 +177,27 @@ static struct strv kept_input(const struct walk *w, size_t i)
     return w->raw[w->kept[i]];
 }
 
+/* The home screen's input was words, not a menu key. */
+static bool home_was_words(const struct walk *w)
+{
+    return w->depth > 0 && kept_input(w, 0).len != 1;
+}
+
+/* Words typed on the home screen that mean a command which only reads
+ * (SD, "so du", "tien lai"): the same understanding as an SMS. What
+ * writes keeps its menu, which asks for the code or the PIN. */
+static bool home_words(const struct walk *w, struct strv s)
+{
+    struct understood u;
+
+    understand_text(w->ctx->phrases, s,
+                    w->who->is_leader ? HANDLER_LEADER : HANDLER_MEMBER, &u);
+    return u.how != UNDERSTOOD_NONE && u.how != UNDERSTOOD_SYNTAX &&
+           u.cmd->flags == 0 && u.cmd->pin_tail == 0 &&
+           (u.cmd->roles &
+            (w->who->is_leader ? HANDLER_LEADER : HANDLER_MEMBER));
+}
+
 static char kept_key(const struct walk *w, size_t i)
 {
     return kept_input(w, i).p[0];
@@ -281,6 +304,10 @@ static enum node leader_node(const struct walk *w, enum cmd *c)
 static enum node node_of(const struct walk *w, enum cmd *c)
 {
     *c = C_HD;
+    if (home_was_words(w)) {
+        *c = C_TEXT;
+        return N_RUN;
+    }
     return w->who->is_leader ? leader_node(w, c) : member_node(w, c);
 }
 
@@ -389,6 +416,8 @@ static gw_err check_input(struct walk *w, enum node n, struct strv s,
     switch (n) {
     case N_HOME:
         *h = choice(s, '5');
+        if (*h != H_NONE && s.len > 1 && home_words(w, s))
+            *h = H_NONE;
         break;
     case N_L_MORE:
         *h = choice(s, '4');
@@ -732,6 +761,10 @@ static void build_command(const struct walk *w, enum cmd c, char *out,
     case C_SAI:
         kept_code(w, 1, code);
         (void)snprintf(out, size, "%s %s", cmd_words[c], code);
+        break;
+    case C_TEXT:
+        (void)snprintf(out, size, "%.*s", (int)kept_input(w, 0).len,
+                       kept_input(w, 0).p);
         break;
     default:
         (void)snprintf(out, size, "%s", cmd_words[c]);

@@ -31,6 +31,10 @@ struct leader_env *leader_env_new(struct db *db)
     assert_int_equal(templates_set_brand(&e->tpl, "NHCS", "19001234"), GW_OK);
     e->ctx.cfg = &e->cfg;
     e->ctx.tpl = &e->tpl;
+    assert_int_equal(
+        phrases_load("config/phrases.conf", &e->phrases, err, sizeof(err)),
+        GW_OK);
+    e->ctx.phrases = &e->phrases;
     /* 2026-05-10 09:00 in Vietnam: the session of the 17th is next. */
     e->now = date_to_days(&d) * 86400 + 2 * 3600;
     return e;
@@ -49,6 +53,7 @@ void leader_env_set_pin(struct leader_env *e, int64_t id, const char *pin)
 void leader_env_free(struct leader_env *e)
 {
     templates_release(&e->tpl);
+    phrases_release(&e->phrases);
     db_close(e->db);
     free(e);
 }

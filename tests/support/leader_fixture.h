@@ -14,12 +14,14 @@
 #include "config/config.h"
 #include "db/db.h"
 #include "handlers/handler.h"
+#include "handlers/phrases.h"
 #include "handlers/template.h"
 
 struct leader_env {
     struct db *db;
     struct dt_config cfg;
     struct templates tpl;
+    struct phrases phrases; /* config/phrases.conf, as served */
     struct handler_ctx ctx;
     int64_t now;
     struct reply out;

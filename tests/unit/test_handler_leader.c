@@ -553,6 +553,37 @@ static void test_dispute_words(void **state)
     assert_string_equal(c.dispute_note, "chi dua 50k, ma **** la gi?");
 }
 
+/* Her own words dispute her newest receipt, and all of them reach the
+ * officer; a slip near SAI only answers its syntax and changes nothing. */
+static void test_dispute_own_words(void **state)
+{
+    struct leader_env *e = *state;
+    struct db_collection c;
+    struct reply *r;
+    char code[8], code2[8];
+
+    r = sms(e, FIX_L1_PHONE, "THU 2 100000 0 1234");
+    code_of(r, code);
+    r = sms(e, FIX_M2_PHONE, "sia roi");
+    assert_contains(msg_to(r, FIX_M2_PHONE), "SAI ma phieu");
+    assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
+    assert_string_equal(c.state, "RECORDED");
+    r = sms(e, FIX_M2_PHONE, "Không đúng, em chưa đưa tiền");
+    assert_contains(msg_to(r, FIX_M2_PHONE), code);
+    assert_contains(msg_to(r, FIX_OFFICER), "TV: Khong dung, em chua dua");
+    assert_int_equal(db_collection_get(e->db, code, &c), GW_OK);
+    assert_string_equal(c.state, "DISPUTED");
+    assert_string_equal(c.dispute_note, "Không đúng, em chưa đưa tiền");
+    /* SAI with words and no code: the newest receipt, words after SAI */
+    r = sms(e, FIX_L1_PHONE, "THU 2 0 50000 1234");
+    code_of(r, code2);
+    r = sms(e, FIX_M2_PHONE, "SAI em chi dua 20k");
+    assert_contains(msg_to(r, FIX_M2_PHONE), code2);
+    assert_int_equal(db_collection_get(e->db, code2, &c), GW_OK);
+    assert_string_equal(c.state, "DISPUTED");
+    assert_string_equal(c.dispute_note, "em chi dua 20k");
+}
+
 /* The leader's help names every command she has, GTK included. */
 static void test_leader_help(void **state)
 {
@@ -954,6 +985,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test(test_dispute_secret_from_leader),
         cmocka_unit_test_setup_teardown(test_dispute_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dispute_own_words, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_leader_help, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_date_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thu_after_nop, setup, teardown),

@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "db/db_member.h"
 #include "handlers/handler.h"
+#include "handlers/phrases.h"
 #include "handlers/template.h"
 #include "text/date.h"
 #include "text/gsm7.h"
@@ -28,6 +29,7 @@
 struct fx {
     struct db *db;
     struct templates tpl;
+    struct phrases phrases;
     struct handler_ctx ctx;
     struct reply out;
 };
@@ -46,6 +48,10 @@ static int fx_setup(void **state)
         GW_OK);
     assert_int_equal(templates_set_brand(&f->tpl, "NHCS", "18001234"), GW_OK);
     f->ctx.tpl = &f->tpl;
+    assert_int_equal(
+        phrases_load("config/phrases.conf", &f->phrases, err, sizeof(err)),
+        GW_OK);
+    f->ctx.phrases = &f->phrases;
     *state = f;
     return 0;
 }
@@ -55,6 +61,7 @@ static int fx_teardown(void **state)
     struct fx *f = *state;
 
     templates_release(&f->tpl);
+    phrases_release(&f->phrases);
     db_close(f->db);
     test_free(f);
     return 0;
@@ -397,6 +404,65 @@ static void test_unknown_once_a_day(void **state)
     assert_string_equal(r->stored_text, "SD");
 }
 
+/* ---- her own words ---- */
+
+/* However she writes it, she gets the very reply of the keyword. */
+static void test_own_words_same_reply(void **state)
+{
+    static const struct {
+        const char *keyword;
+        const char *said[4];
+    } rows[] = {
+        {"SD", {"Số dư ạ", "cho em xem so du nhe", "sos duw", "so du?"}},
+        {"TK", {"tiền tiết kiệm", "tiet kiem a", "tie6t1 kie65m", "tiet kim"}},
+        {"LAI", {"Tiền lãi tháng này", "ky tra", "phai dong bao nhieu", "lia"}},
+        {"LS", {"lịch sử giao dịch", "giao dich", "lichj suwr", "giao dihc"}},
+        {"HD", {"hướng dẫn", "alo", "?", "huong dna"}},
+        {"SD 2", {"xem so du 2", "so du 2 a", "so61 du7 2", "sdu 2"}},
+    };
+    struct fx *f = *state;
+    char want[DT_SMS_MAX + 1];
+    size_t i, j;
+
+    for (i = 0; i < ARRAY_SIZE(rows); i++) {
+        const struct reply *r = send(f, FIX_MULTI, rows[i].keyword);
+
+        assert_int_equal(r->nmsgs, 1);
+        (void)snprintf(want, sizeof(want), "%s", r->msgs[0].text);
+        for (j = 0; j < ARRAY_SIZE(rows[i].said); j++) {
+            r = send(f, FIX_MULTI, rows[i].said[j]);
+            assert_int_equal(r->nmsgs, 1);
+            if (strcmp(r->msgs[0].text, want) != 0)
+                fail_msg("\"%s\" gave \"%s\", want the %s reply \"%s\"",
+                         rows[i].said[j], r->msgs[0].text, rows[i].keyword,
+                         want);
+        }
+    }
+}
+
+/* Not understood: one segment that proposes the likeliest command for
+ * her role, named as config/phrases.conf names it. */
+static void test_suggestion(void **state)
+{
+    struct fx *f = *state;
+
+    expect(f, FIX_ONE, "xyz",
+           "NHCS: Chua hieu tin nhan. Co phai ban muon xem so du vay va tiet "
+           "kiem? Nhan SD. Nhan HD de xem cac lenh khac.");
+    expect(f, FIX_ONE, "bai",
+           "NHCS: Chua hieu tin nhan. Co phai ban muon xem ky tra lai va goc "
+           "toi? Nhan LAI. Nhan HD de xem cac lenh khac.");
+    expect(f, FIX_LEADER, "7 275000 20000 1234",
+           "NHCS: Chua hieu tin nhan. Co phai ban muon ghi thu tien to vien? "
+           "Nhan THU. Nhan HD de xem cac lenh khac.");
+    /* the PIN-looking words of a leader's text are not kept */
+    assert_null(strstr(f->out.stored_text, "1234"));
+    /* a slip near a money command: its syntax, nothing recorded */
+    expect(f, FIX_LEADER, "THUU 7 275000 20000 1234",
+           "NHCS: Ghi thu: THU stt lai tk PIN, vd THU 7 275000 20000 1234; "
+           "khong gui TK ghi 0; them goc: THU 7 275k 0 G2tr 1234");
+}
+
 /* ---- privacy ---- */
 
 /* Each member's reply carries her own figures only: nothing of another
@@ -440,6 +506,8 @@ int main(void)
         T(test_ls),
         T(test_stop_and_undo),
         T(test_unknown_once_a_day),
+        T(test_own_words_same_reply),
+        T(test_suggestion),
         T(test_no_cross_member_figures),
 #undef T
     };

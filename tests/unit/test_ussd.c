@@ -25,6 +25,7 @@
 #include "gateway/ussd.h"
 #include "gateway/ussd_session.h"
 #include "handlers/handler.h"
+#include "handlers/phrases.h"
 #include "handlers/template.h"
 #include "handlers/ussd.h"
 #include "text/date.h"
@@ -39,6 +40,7 @@
 struct fx {
     struct db *db;
     struct templates tpl;
+    struct phrases phrases;
     struct dt_config cfg;
     struct handler_ctx ctx;
     struct ussd_step step;
@@ -60,6 +62,10 @@ static int fx_setup(void **state)
     config_defaults(&f->cfg);
     f->ctx.cfg = &f->cfg;
     f->ctx.tpl = &f->tpl;
+    assert_int_equal(
+        phrases_load("config/phrases.conf", &f->phrases, err, sizeof(err)),
+        GW_OK);
+    f->ctx.phrases = &f->phrases;
     *state = f;
     return 0;
 }
@@ -69,6 +75,7 @@ static int fx_teardown(void **state)
     struct fx *f = *state;
 
     templates_release(&f->tpl);
+    phrases_release(&f->phrases);
     db_close(f->db);
     test_free(f);
     return 0;
@@ -162,6 +169,38 @@ static void run_rows(struct fx *f, const char *phone, const struct row *t,
                 fail_msg("path '%s': '%s' not in '%s'", t[i].text,
                          t[i].words[j], hay);
     }
+}
+
+/* Words typed on the home screen: a command that only reads runs, as
+ * its SMS would; anything that writes, or nothing understood, asks the
+ * menu again. */
+static void test_home_words(void **state)
+{
+    static const struct row member[] = {
+        {"so du", END, {"Vay HN", "50.000.000"}},
+        {"Số dư ạ", END, {"Vay HN", "50.000.000"}},
+        {"SD", END, {"Vay HN"}},
+        {"tien lai", END, {"dong lai 275.000"}},
+        {"lichj suwr", END, {"Chua co lan dong"}},
+        {"xac nhan", CON, {"1 So du"}}, /* writes: the menu asks */
+        {"sai roi", CON, {"1 So du"}},
+        {"xyz", CON, {"1 So du"}},
+        {"so du*1", END, {"Vay HN"}}, /* inputs after END unread */
+        {"xyz*1", END, {"Vay HN"}},   /* asked again, then 1 */
+    };
+    static const struct row leader[] = {
+        {"danh sach", END, {""}},
+        {"tong thu", END, {""}},
+        {"THU 7 275000 20000 1234", CON, {"1 "}}, /* money: its menu */
+        {"nop", CON, {"1 "}},
+    };
+    struct fx *f = *state;
+
+    run_rows(f, FIX_ONE, member, ARRAY_SIZE(member));
+    run_rows(f, FIX_LEADER, leader, ARRAY_SIZE(leader));
+    /* the leader's list and totals are the SMS replies, word for word */
+    walk(f, FIX_LEADER, "danh sach");
+    assert_non_null(strstr(f->step.screen, "NHCS"));
 }
 
 static void test_member_screens(void **state)
@@ -799,6 +838,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_member_screens, fx_setup,
                                         fx_teardown),
+        cmocka_unit_test_setup_teardown(test_home_words, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_leader_screens, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_back_and_home, fx_setup,
