@@ -262,6 +262,58 @@ static gw_err parse_line(struct parse *p, struct strv line)
     return phrase_line(p, line);
 }
 
+static const char *key_of(const struct phrases *ph, size_t i, bool joined)
+{
+    return joined ? ph->v[i].joined : ph->v[i].text;
+}
+
+/* An insertion sort: a few hundred entries, once at start-up, and no
+ * comparison function that would need the table through a global. */
+static void sort_index(const struct phrases *ph, size_t *idx, bool joined)
+{
+    size_t i, j;
+
+    for (i = 0; i < ph->n; i++)
+        idx[i] = i;
+    for (i = 1; i < ph->n; i++) {
+        size_t cur = idx[i];
+        const char *key = key_of(ph, cur, joined);
+
+        for (j = i; j > 0 && strcmp(key_of(ph, idx[j - 1], joined), key) > 0;
+             j--)
+            idx[j] = idx[j - 1];
+        idx[j] = cur;
+    }
+}
+
+static void build_index(struct phrases *ph)
+{
+    ph->by_text = xcalloc(ph->n + 1, sizeof(size_t));
+    ph->by_joined = xcalloc(ph->n + 1, sizeof(size_t));
+    sort_index(ph, ph->by_text, false);
+    sort_index(ph, ph->by_joined, true);
+}
+
+const struct phrase *phrases_find(const struct phrases *ph, const char *s,
+                                  bool joined)
+{
+    const size_t *idx = joined ? ph->by_joined : ph->by_text;
+    size_t lo = 0, hi = ph->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s, key_of(ph, idx[mid], joined));
+
+        if (c == 0)
+            return &ph->v[idx[mid]];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
 static void init(struct phrases *ph)
 {
     memset(ph, 0, sizeof(*ph));
@@ -282,6 +334,8 @@ gw_err phrases_builtin(struct phrases *ph)
     rc = add_builtin(&p);
     if (rc)
         phrases_release(ph);
+    else
+        build_index(ph);
     return rc;
 }
 
@@ -317,6 +371,8 @@ gw_err phrases_load(const char *path, struct phrases *ph, char *err,
     buf_release(&b);
     if (rc)
         phrases_release(ph);
+    else
+        build_index(ph);
     return rc;
 }
 
@@ -337,6 +393,8 @@ void phrases_release(struct phrases *ph)
 {
     free(ph->v);
     free(ph->names);
+    free(ph->by_text);
+    free(ph->by_joined);
     init(ph);
 }
 

@@ -46,6 +46,8 @@ struct phrase {
 struct phrases {
     struct phrase *v;
     size_t n, cap;
+    /* Indexes into v sorted by text and by joined, for phrases_find(). */
+    size_t *by_text, *by_joined;
     /* names[i] belongs to the command table's row i ("" when none). */
     char (*names)[PHRASE_NAME_MAX + 1];
     size_t ncmds;
@@ -67,6 +69,11 @@ void phrases_release(struct phrases *ph);
 /* The table a configuration names (path; "" means keywords only), with
  * any error logged for the operator as from who. */
 gw_err phrases_start(const char *path, const char *who, struct phrases *ph);
+
+/* The entry whose text (joined false) or joined form (joined true) is s,
+ * or NULL; a binary search. */
+const struct phrase *phrases_find(const struct phrases *ph, const char *s,
+                                  bool joined);
 
 /* How a suggestion names cmd: its name line, or "" when there is none. */
 const char *phrases_name(const struct phrases *ph,

@@ -77,31 +77,28 @@ static unsigned letters(const char *s, size_t len)
 
 /* The longest entry of kind matching the words at pos exactly; *k is how
  * many words it took. A one-word input also matches a phrase written
- * without its spaces ("sodu", "xemsodu"). */
+ * without its spaces ("sodu", "xemsodu"). Runs for every message: a
+ * binary search a window, never a walk through the table. */
 static const struct phrase *match_at(const struct phrases *ph,
                                      const struct input *in, size_t pos,
                                      enum phrase_kind kind, size_t *k)
 {
-    const struct phrase *best = NULL;
+    const struct phrase *e;
     char win[WINDOW_MAX];
-    size_t i, len;
+    size_t j, len;
 
-    *k = 0;
-    for (i = 0; i < ph->n; i++) {
-        const struct phrase *e = &ph->v[i];
-
-        if (e->kind != kind || e->nwords <= *k)
+    for (j = PHRASE_WORDS_MAX; j >= 1; j--) {
+        if (!window(in, pos, j, win, &len))
             continue;
-        if (window(in, pos, e->nwords, win, &len) &&
-            strcmp(win, e->text) == 0) {
-            best = e;
-            *k = e->nwords;
-        } else if (*k == 0 && strcmp(in->sk[pos], e->joined) == 0) {
-            best = e;
-            *k = 1;
+        e = phrases_find(ph, win, false);
+        if (e && e->kind == kind) {
+            *k = j;
+            return e;
         }
     }
-    return best;
+    e = pos < in->n ? phrases_find(ph, in->sk[pos], true) : NULL;
+    *k = e && e->kind == kind ? 1 : 0;
+    return *k ? e : NULL;
 }
 
 static bool is_kind(const struct phrases *ph, const struct input *in,
@@ -161,6 +158,49 @@ static const struct phrase *nearest(const struct phrases *ph,
         }
     }
     return best;
+}
+
+/* A phrase of two words or more further on, for a command that only
+ * reads: "tien tiet kiem cua em", "khi nao dong lai". One word there
+ * would mean too much else ("lai" is also "again"), and XN, SAI and
+ * money never run from words that come after others ("toi khong dung
+ * dich vu nay" is no dispute). */
+static const struct phrase *later_phrase(const struct phrases *ph,
+                                         const struct input *in, size_t from,
+                                         size_t *at, size_t *k)
+{
+    size_t q;
+
+    for (q = from; q < in->n; q++) {
+        const struct phrase *e = match_at(ph, in, q, PHRASE_COMMAND, k);
+
+        if (e && e->nwords >= 2 && e->cmd->flags == 0) {
+            *at = q;
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* "OK" and "NO" are also Vietnamese words ("no" is "nợ", debt, after
+ * folding): as aliases they stand alone, or before a receipt code and
+ * polite words ("no con bao nhieu" asks for the balance). */
+static bool talk_after_short_alias(const struct phrases *ph,
+                                   const struct input *in, const struct strv *w,
+                                   const struct handler_cmd *c, size_t used)
+{
+    size_t i, talk = 0, codes = 0;
+
+    if (c->alias == NULL || strlen(c->alias) >= 3 || used != 1 ||
+        !strv_eq(w[0], c->alias))
+        return false;
+    for (i = 1; i < in->n; i++) {
+        if (has_digit(w[i]))
+            codes++;
+        else if (!is_kind(ph, in, i, PHRASE_FILLER))
+            talk++;
+    }
+    return talk > 0 || codes > 1;
 }
 
 /* The arguments after a phrase: what looks like one (a number, a code);
@@ -254,7 +294,7 @@ void understand(const struct phrases *ph, const struct strv *words, size_t n,
     const struct handler_cmd *exact;
     const struct phrase *e = NULL;
     struct input in;
-    size_t i, pos = 0, k = 0, used = 0;
+    size_t i, pos = 0, at = 0, k = 0, used = 0;
 
     memset(u, 0, sizeof(*u));
     if (ph && n == 0) { /* nothing but punctuation: the help */
@@ -267,6 +307,8 @@ void understand(const struct phrases *ph, const struct strv *words, size_t n,
         (void)fuzzy_skeleton(words[i], in.sk[i], sizeof(in.sk[i]));
     exact = dispatch_lookup(words, in.n, &used);
 
+    if (exact && ph && talk_after_short_alias(ph, &in, words, exact, used))
+        exact = NULL;
     /* A phrase, after whatever filler comes first. */
     while (ph && pos < in.n) {
         size_t f;
@@ -287,6 +329,9 @@ void understand(const struct phrases *ph, const struct strv *words, size_t n,
         guessed(e, UNDERSTOOD_PHRASE, role, words, in.n, pos + k, u);
         if (u->how != UNDERSTOOD_NONE)
             return;
+    } else if (ph && (e = later_phrase(ph, &in, pos + 1, &at, &k)) != NULL) {
+        guessed(e, UNDERSTOOD_PHRASE, role, words, in.n, at + k, u);
+        return;
     } else if (ph && pos == in.n && in.n > 0) { /* only polite words */
         u->how = UNDERSTOOD_PHRASE;
         u->cmd = by_keyword("HD");

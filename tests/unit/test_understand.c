@@ -46,6 +46,16 @@ static const struct row rows[] = {
     {L, "THU 7 275k 20k 1234 a", EXACT, "THU", "7 275K 20K 1234 A"},
     {L, "NOP 1234", EXACT, "NOP", "1234"},
     {L, "HUY THU K7Q2M9 1234", EXACT, "HUYTHU", "K7Q2M9 1234"},
+    /* OK and NO are words too: aliases alone or before a code only */
+    {M, "no K7Q2M9", EXACT, "SAI", "K7Q2M9"},
+    {M, "ok a", EXACT, "XN", ""},
+    {M, "no con bao nhieu", PHRASE, "SD", ""}, /* no = no (debt) */
+    {M, "ok em hieu roi", NONE, "SD", ""},
+    /* a phrase of 2 words or more further on, for a read-only command */
+    {M, "khi nao em phai dong lai", PHRASE, "LAI", ""},
+    {M, "cho em biet tien tiet kiem", PHRASE, "TK", ""},
+    {M, "sao lai khong dung", NONE, "SD", ""}, /* never SAI from there */
+    {M, "sao lai the", NONE, "SD", ""},        /* one word: never */
     /* a longer phrase starting with a keyword wins */
     {M, "sai roi", PHRASE, "SAI", ""},
     {M, "no bao nhieu", PHRASE, "SD", ""},
