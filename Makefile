@@ -45,7 +45,7 @@ endif
 CFLAGS ?=
 ALL_CFLAGS = $(WARN) $(OPT) $(CFLAGS) $(PKG_CFLAGS)
 
-MODULES = common text config db handlers gateway cli
+MODULES = common text config db handlers gateway console cli
 LIB_SRC = $(filter-out cli/main.c,$(wildcard $(addsuffix /*.c,$(MODULES))))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB = $(BUILD)/libdiemtua.a
@@ -134,11 +134,13 @@ format-check:
 # BIND:PORT (make run PORT=8090 BIND=0.0.0.0, or from the environment).
 PORT ?= 8080
 BIND ?= 127.0.0.1
+CONSOLE_PORT ?= 8081
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@scripts/demo-db.sh $(BIN) $(BUILD)/demo.db config/demo.conf
 	@echo "diemtua demo on http://$(BIND):$(PORT) (Ctrl-C stops it)"
-	PORT=$(PORT) BIND=$(BIND) $(BIN) serve --config config/demo.conf
+	@echo "officers' console on http://$(BIND):$(CONSOLE_PORT)/ (user canbo, password demo-officer-2026)"
+	PORT=$(PORT) BIND=$(BIND) CONSOLE_PORT=$(CONSOLE_PORT) $(BIN) serve --config config/demo.conf
 
 demo-db: $(BIN)
 	@scripts/demo-db.sh $(BIN) $(BUILD)/demo.db config/demo.conf

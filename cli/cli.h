@@ -12,6 +12,7 @@
 int cmd_serve(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_pin(int argc, char **argv);
+int cmd_officer(int argc, char **argv);
 int cmd_close_session(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_remind(int argc, char **argv);

@@ -11,6 +11,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/secret.h"
 #include "common/util.h"
 #include "db/db.h"
 #include "db/db_collection.h"
@@ -82,56 +83,6 @@ static int pin_parse(int argc, char **argv, struct pin_args *a, int *done)
     return 0;
 }
 
-/* One line from fd 0 into out[size], without stdio (no copy left in a
- * stdio buffer). false on end of input, error, or a line too long. */
-static bool read_line(char *out, size_t size)
-{
-    size_t n = 0;
-    bool too_long = false;
-    char c = '\0';
-
-    for (;;) {
-        ssize_t r = read(STDIN_FILENO, &c, 1);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        if (c == '\n')
-            break;
-        if (n + 1 < size)
-            out[n++] = c;
-        else
-            too_long = true;
-    }
-    while (n > 0 && out[n - 1] == '\r')
-        n--;
-    out[n] = '\0';
-    return !too_long && (n > 0 || c == '\n');
-}
-
-/* Prompts on stderr and reads with echo off when stdin is a terminal. */
-static bool read_secret(const char *prompt, char *out, size_t size)
-{
-    struct termios old, quiet;
-    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
-    bool ok;
-
-    if (tty) {
-        (void)fprintf(stderr, "%s", prompt);
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-        quiet.c_lflag |= ICANON;
-        (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    ok = read_line(out, size);
-    if (tty) {
-        (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-        (void)fprintf(stderr, "\n");
-    }
-    return ok;
-}
-
 /* The PIN, checked, twice on a terminal. */
 static int pin_read(char pin[PIN_LINE_MAX])
 {
@@ -139,12 +90,12 @@ static int pin_read(char pin[PIN_LINE_MAX])
     int rc = 0;
 
     memset(again, 0, sizeof(again));
-    if (!read_secret("new PIN (4-6 digits): ", pin, PIN_LINE_MAX) ||
+    if (!cli_read_secret("new PIN (4-6 digits): ", pin, PIN_LINE_MAX) ||
         !pin_syntax_ok(strv_from_cstr(pin))) {
         (void)fprintf(stderr, "diemtua pin: a PIN is 4 to 6 digits\n");
         rc = 2;
     } else if (isatty(STDIN_FILENO)) {
-        if (!read_secret("again: ", again, sizeof(again)) ||
+        if (!cli_read_secret("again: ", again, sizeof(again)) ||
             sodium_memcmp(pin, again, PIN_LINE_MAX) != 0) {
             (void)fprintf(stderr, "diemtua pin: the two PINs differ\n");
             rc = 2;

@@ -19,6 +19,8 @@ static const struct command {
     {"import", "import a CSV export of the bank (communes, groups, ...)",
      cmd_import},
     {"pin", "set or unlock a leader's PIN (PIN read from stdin)", cmd_pin},
+    {"officer", "accounts of the officers' web console (add, passwd, list)",
+     cmd_officer},
     {"close-session", "after a session: unbooked receipts to UNPOSTED, alerts",
      cmd_close_session},
     {"export", "export a group's session list as CSV (Form 13/TD)", cmd_export},

@@ -49,6 +49,7 @@ struct cfg_key {
 static const char *const providers[] = {"log", "kannel", "esms",
                                         "africastalking", NULL};
 static const char *const levels[] = {"debug", "info", "warn", "error", NULL};
+static const char *const booleans[] = {"false", "true", NULL};
 
 #define F(field)                                                               \
     offsetof(struct dt_config, field), sizeof(((struct dt_config *)0)->field)
@@ -110,6 +111,17 @@ static const struct cfg_key keys[] = {
      NULL},
     {"reminders", "service_hours", CFG_HOURS, F(service_hours), 0, 0,
      "07:00-11:30,13:00-17:00", NULL},
+    {"console", "bind", CFG_ADDR, F(console_bind), 0, 63, "127.0.0.1", NULL},
+    {"console", "port", CFG_UINT, F(console_port), 0, 65535, "0", NULL},
+    {"console", "secure_cookies", CFG_ENUM, F(console_secure_cookies), 0, 0,
+     "false", booleans},
+    {"console", "idle_minutes", CFG_UINT, F(console_idle_minutes), 1, 1440,
+     "30", NULL},
+    {"console", "max_fails", CFG_UINT, F(console_max_fails), 1, 100, "5", NULL},
+    {"console", "lock_minutes", CFG_UINT, F(console_lock_minutes), 1, 10080,
+     "15", NULL},
+    {"console", "escalate_days", CFG_UINT, F(console_escalate_days), 1, 365,
+     "7", NULL},
     {"ussd", "session_timeout", CFG_UINT, F(ussd_session_timeout), 10, 600,
      "180", NULL},
 
@@ -161,8 +173,9 @@ static const struct cfg_key keys[] = {
 #define NKEYS ARRAY_SIZE(keys)
 
 static const char *const sections[] = {
-    "server",   "database",  "log",  "outbound", "limits", "security",
-    "messages", "reminders", "ussd", "kannel",   "esms",   "africastalking"};
+    "server",   "database", "log",           "outbound", "limits",
+    "security", "messages", "reminders",     "ussd",     "console",
+    "kannel",   "esms",     "africastalking"};
 
 #define NSECTIONS ARRAY_SIZE(sections)
 

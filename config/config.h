@@ -101,6 +101,15 @@ struct dt_config {
     /* [ussd] */
     unsigned ussd_session_timeout; /* seconds */
 
+    /* [console]: the officers' web console; port 0 (no section): none */
+    char console_bind[64];
+    unsigned console_port;
+    int console_secure_cookies;    /* 1: cookies marked Secure (HTTPS) */
+    unsigned console_idle_minutes; /* a session unused this long ends */
+    unsigned console_max_fails;    /* wrong passwords that lock */
+    unsigned console_lock_minutes;
+    unsigned console_escalate_days; /* an item older: overdue, escalated */
+
     /* provider sections */
     struct cfg_provider kannel;
     struct cfg_provider esms;

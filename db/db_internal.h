@@ -13,7 +13,7 @@
 #include "common/err.h"
 #include "db/db.h"
 
-#define DB_STMT_CACHE 128
+#define DB_STMT_CACHE 192
 
 struct db_cached {
     const char *sql;
@@ -64,6 +64,7 @@ extern const int db_migration_count;
 #define DB_OUTBOX_CLASS(K)                                                     \
     "(CASE " K " WHEN 'RECEIPT' THEN 0 WHEN 'ALERT' THEN 0"                    \
     " WHEN 'POSTED' THEN 0 WHEN 'UNPOSTED' THEN 0 WHEN 'DISPUTE' THEN 0"       \
+    " WHEN 'RESOLVED' THEN 0"                                                  \
     " WHEN 'REMINDER' THEN 2 WHEN 'LEADER_NOTE' THEN 2 WHEN 'OVERDUE' THEN 2"  \
     " WHEN 'STATEMENT' THEN 2 WHEN 'CAMPAIGN' THEN 2 ELSE 1 END)"
 

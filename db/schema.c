@@ -276,9 +276,52 @@ static const char *const migration_7[] = {
     NULL,
 };
 
+static const char *const migration_8[] = {
+    /* The officers' console: accounts (Argon2id password strings,
+     * peppered), the communes each may see, sessions (only a hash of the
+     * cookie's token is kept), and what an officer decided about an item
+     * of the queue. Officer actions are audited in audit (actor
+     * "officer:USER", object the receipt code). */
+    "CREATE TABLE officers ("
+    " id INTEGER PRIMARY KEY,"
+    " user TEXT NOT NULL UNIQUE,"
+    " role TEXT NOT NULL CHECK (role IN ('commune', 'union', 'admin')),"
+    " hash TEXT NOT NULL,"
+    " fails INTEGER NOT NULL DEFAULT 0,"
+    " locked_until INTEGER NOT NULL DEFAULT 0,"
+    " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);",
+    "CREATE TABLE officer_communes ("
+    " officer_id INTEGER NOT NULL REFERENCES officers(id),"
+    " commune_id INTEGER NOT NULL REFERENCES communes(id),"
+    " PRIMARY KEY (officer_id, commune_id)) WITHOUT ROWID;",
+    "CREATE TABLE console_sessions ("
+    " token_hash TEXT PRIMARY KEY,"
+    " officer_id INTEGER NOT NULL REFERENCES officers(id),"
+    " csrf TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL) WITHOUT ROWID;",
+    "CREATE TABLE resolutions ("
+    " id INTEGER PRIMARY KEY,"
+    " collection_id INTEGER NOT NULL REFERENCES collections(id),"
+    " kind TEXT NOT NULL CHECK (kind IN ('DISPUTE', 'UNBOOKED', 'MISMATCH',"
+    "  'UNDELIVERED')),"
+    " outcome TEXT NOT NULL CHECK (outcome IN ('MEMBER', 'LEADER', 'BANK')),"
+    " note TEXT NOT NULL,"
+    " officer_id INTEGER NOT NULL REFERENCES officers(id),"
+    " at INTEGER NOT NULL,"
+    " UNIQUE (collection_id, kind));",
+    /* The queue walks receipts by state, and an item's story by code. */
+    "CREATE INDEX collections_state ON collections(state, session_on);",
+    "CREATE INDEX audit_object ON audit(object, at);",
+    "CREATE INDEX outbox_inbound ON outbox(inbound_id);",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
     migration_1, migration_2, migration_3, migration_4,
-    migration_5, migration_6, migration_7,
+    migration_5, migration_6, migration_7, migration_8,
 };
 
 const int db_migration_count =

@@ -9,6 +9,7 @@
 #include "gateway/scheduler.h"
 #include "gateway/server.h"
 #include "gateway/writer.h"
+#include "console/console.h"
 #include "handlers/handler.h"
 #include "handlers/phrases.h"
 #include "handlers/template.h"
@@ -26,6 +27,7 @@ struct server {
     struct outbox *outbox;
     struct writer *writer;
     struct httpd *httpd;
+    struct console *console;
     struct scheduler *sched;
 };
 
@@ -93,6 +95,12 @@ gw_err server_start_opts(const struct dt_config *cfg,
         inbound_set_leader_limit(srv->in, cfg->leader_per_hour);
         err = httpd_start(cfg, srv->writer, srv->in, &srv->httpd);
     }
+    if (err == GW_OK) {
+        struct console_deps cd = {cfg, &srv->tpl, notify_sender, srv->outbox,
+                                  NULL};
+
+        err = console_start(&cd, &srv->console);
+    }
     if (err == GW_OK && opts && opts->scheduler) {
         struct scheduler_opts so = {0, notify_sender, srv->outbox, NULL};
 
@@ -124,6 +132,7 @@ void server_stop(struct server *srv)
 {
     if (srv == NULL)
         return;
+    console_stop(srv->console);
     if (srv->httpd) {
         httpd_quiesce(srv->httpd);
         if (!httpd_wait_idle(srv->httpd, SERVER_DRAIN_MS))

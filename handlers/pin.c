@@ -58,17 +58,15 @@ static gw_err pin_pepper_mac(struct strv pin, const char *pepper,
     return GW_OK;
 }
 
-gw_err pin_hash(struct strv pin, const char *pepper,
-                const struct pin_cost *cost, char out[PIN_HASH_SIZE])
+gw_err secret_hash(struct strv secret, const char *pepper,
+                   const struct pin_cost *cost, char out[PIN_HASH_SIZE])
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     gw_err err;
     int rc;
 
     out[0] = '\0';
-    if (!pin_syntax_ok(pin))
-        return GW_EINVAL;
-    err = pin_pepper_mac(pin, pepper, mac);
+    err = pin_pepper_mac(secret, pepper, mac);
     if (err)
         return err;
     rc = crypto_pwhash_str_alg(out, (const char *)mac, sizeof(mac),
@@ -83,24 +81,43 @@ gw_err pin_hash(struct strv pin, const char *pepper,
     return GW_OK;
 }
 
-gw_err pin_verify(struct strv pin, const char *pepper, const char *hash,
-                  bool *match)
+gw_err secret_verify(struct strv secret, const char *pepper, const char *hash,
+                     bool *match)
 {
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    bool syntax = pin_syntax_ok(pin);
     gw_err err;
     int rc;
 
     *match = false;
-    err = pin_pepper_mac(pin, pepper, mac);
+    err = pin_pepper_mac(secret, pepper, mac);
     if (err)
         return err;
-    /* Hash even a PIN of bad syntax: the answer time must not tell. */
     rc = crypto_pwhash_str_verify(hash ? hash : "", (const char *)mac,
                                   sizeof(mac));
     sodium_memzero(mac, sizeof(mac));
-    *match = rc == 0 && syntax;
+    *match = rc == 0;
     return GW_OK;
+}
+
+gw_err pin_hash(struct strv pin, const char *pepper,
+                const struct pin_cost *cost, char out[PIN_HASH_SIZE])
+{
+    out[0] = '\0';
+    if (!pin_syntax_ok(pin))
+        return GW_EINVAL;
+    return secret_hash(pin, pepper, cost, out);
+}
+
+gw_err pin_verify(struct strv pin, const char *pepper, const char *hash,
+                  bool *match)
+{
+    bool syntax = pin_syntax_ok(pin);
+    gw_err err;
+
+    /* Hash even a PIN of bad syntax: the answer time must not tell. */
+    err = secret_verify(pin, pepper, hash, match);
+    *match = *match && syntax;
+    return err;
 }
 
 void pin_precheck_run(struct strv pin, const char *pepper, const char *hash,

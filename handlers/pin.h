@@ -48,6 +48,13 @@ bool pin_syntax_ok(struct strv pin);
 gw_err pin_hash(struct strv pin, const char *pepper,
                 const struct pin_cost *cost, char out[PIN_HASH_SIZE]);
 
+/* The same peppered Argon2id for any secret (an officer's password):
+ * no syntax of its own. */
+gw_err secret_hash(struct strv secret, const char *pepper,
+                   const struct pin_cost *cost, char out[PIN_HASH_SIZE]);
+gw_err secret_verify(struct strv secret, const char *pepper, const char *hash,
+                     bool *match);
+
 /* Checks pin against hash in time that does not depend on where they
  * differ. *match is false for a wrong PIN, a PIN of bad syntax (still
  * hashed, so the time does not tell), or a malformed hash. GW_EINVAL only

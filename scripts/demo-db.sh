@@ -24,4 +24,11 @@ if [ $# -eq 3 ]; then
     for leader in AT01-01 AT02-01; do
         printf '1234\n' | "$bin" pin set --config "$3" --db "$db" "$leader"
     done
+    # The web console's demo accounts, with public demo passwords: the
+    # commune officer of the first commune, and an admin.
+    communes=$(sed -n '2p' "$dir/communes.csv" | cut -d, -f1)
+    printf 'demo-officer-2026\n' | "$bin" officer add --config "$3" \
+        --db "$db" --commune "$communes" canbo
+    printf 'demo-admin-2026!\n' | "$bin" officer add --config "$3" \
+        --db "$db" --role admin quantri
 fi

@@ -1,0 +1,84 @@
+/* console_int.h - shared by the console's sources only */
+#ifndef DT_CONSOLE_INT_H
+#define DT_CONSOLE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "console/console.h"
+#include "console/html.h"
+#include "db/db.h"
+#include "db/db_officer.h"
+#include "gateway/provider.h"
+
+#define CONSOLE_MAX_FORM 16
+#define CONSOLE_COOKIE "dt_session"
+#define CONSOLE_PRE_COOKIE "dt_login" /* the login form's own CSRF token */
+
+struct console {
+    struct console_deps deps;
+    struct MHD_Daemon *daemon;
+    struct db *db; /* used by the daemon's one thread only */
+};
+
+struct creq {
+    struct console *c;
+    const char *method; /* "GET" or "POST" */
+    const char *path;
+    struct kv form[CONSOLE_MAX_FORM];
+    size_t nform;
+    char cookie[DB_TOKEN_HEX_SIZE];     /* the session token, or "" */
+    char pre_cookie[DB_TOKEN_HEX_SIZE]; /* the login form's token, or "" */
+    int64_t now;
+    /* Filled by console_auth() for a logged-in officer. */
+    bool authed;
+    struct db_officer me;
+    char csrf[DB_TOKEN_HEX_SIZE];
+    char token_hash[DB_TOKEN_HEX_SIZE];
+};
+
+struct cresp {
+    unsigned status;
+    const char *ctype;
+    struct page page;     /* the body */
+    char location[256];   /* a redirect (303) when not "" */
+    char cookies[2][256]; /* Set-Cookie headers */
+    size_t ncookies;
+    const char *filename; /* a download (CSV) when not NULL */
+};
+
+/* A form field's value, or NULL. */
+const char *creq_field(const struct creq *r, const char *key);
+
+/* The page frame: <head>, the header with the officer and logout. */
+void layout_begin(struct page *p, const struct creq *r, const char *title);
+void layout_end(struct page *p);
+
+/* 303 to location. */
+void resp_redirect(struct cresp *s, const char *location);
+/* A page with only a message (404, 403, 400). */
+void resp_message(struct cresp *s, const struct creq *r, unsigned status,
+                  const char *title, const char *text);
+
+/* auth.c: the login, logout and session of a request. */
+void console_login_get(struct creq *r, struct cresp *s, const char *error);
+void console_login_post(struct creq *r, struct cresp *s);
+void console_logout(struct creq *r, struct cresp *s);
+/* Reads the session cookie; true when an officer is logged in. */
+bool console_auth(struct creq *r);
+/* true when the POST carries the session's CSRF token. */
+bool console_csrf_ok(const struct creq *r);
+
+/* pages_queue.c */
+void console_queue(struct creq *r, struct cresp *s);
+void console_queue_csv(struct creq *r, struct cresp *s);
+void console_item(struct creq *r, struct cresp *s, int64_t id,
+                  const char *kind);
+void console_resolve(struct creq *r, struct cresp *s, int64_t id,
+                     const char *kind);
+
+/* The stylesheet (/static/console.css). */
+extern const char console_css[];
+
+#endif
