@@ -274,7 +274,22 @@ static void item_page(struct creq *r, struct cresp *s,
     page_f(&s->page, "<dt>Mở</dt><dd>%t (%D ngày)%s</dd></dl>", it->since,
            days_open(r, it), overdue(r, it) ? ", quá hạn" : "");
     if (resolved) {
-        page_f(&s->page, "<p class=\"done\">Việc này đã được xử lý.</p>");
+        struct db_resolution res;
+        const char *label = "";
+
+        if (db_queue_resolution(r->c->db, it->collection_id, it->kind, &res) ==
+            GW_OK) {
+            for (i = 0; i < ARRAY_SIZE(outcomes); i++)
+                if (strcmp(outcomes[i].outcome, res.outcome) == 0)
+                    label = outcomes[i].label;
+            page_f(&s->page,
+                   "<div class=\"done\"><p><b>Đã xử lý: %s</b></p>"
+                   "<p>%s</p><p><small>%s, %t. Thành viên đã được nhắn "
+                   "kết quả.</small></p></div>",
+                   label, res.note, res.officer, res.at);
+        } else {
+            page_f(&s->page, "<p class=\"done\">Việc này đã được xử lý.</p>");
+        }
     } else {
         page_f(&s->page,
                "<form class=\"resolve\" method=\"post\" "

@@ -177,6 +177,35 @@ gw_err db_queue_resolve(struct db *db, const struct db_queue_scope *scope,
     return db_audit_append(db, &a);
 }
 
+gw_err db_queue_resolution(struct db *db, int64_t collection_id,
+                           const char *kind, struct db_resolution *out)
+{
+    static const char sql[] =
+        "SELECT r.outcome, r.note, o.user, r.at FROM resolutions r"
+        " JOIN officers o ON o.id = r.officer_id"
+        " WHERE r.collection_id = ?1 AND r.kind = ?2";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    gw_err err = GW_OK;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (st == NULL)
+        return GW_EDB;
+    sqlite3_bind_int64(st, 1, collection_id);
+    db_bind_text(st, 2, kind);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        db_col_text(st, 0, out->outcome, sizeof(out->outcome));
+        db_col_text(st, 1, out->note, sizeof(out->note));
+        db_col_text(st, 2, out->officer, sizeof(out->officer));
+        out->at = sqlite3_column_int64(st, 3);
+    } else {
+        err = rc == SQLITE_DONE ? GW_ENOTFOUND : db_error(db, rc, "resolution");
+    }
+    db_stmt_done(st);
+    return err;
+}
+
 gw_err db_queue_story(struct db *db, const char *code, db_audit_fn fn,
                       void *ctx)
 {

@@ -73,6 +73,17 @@ gw_err db_queue_resolve(struct db *db, const struct db_queue_scope *scope,
                         const struct db_queue_item *it, const char *outcome,
                         const char *note, const char *actor);
 
+/* What was decided on an item: outcome, note, by whom, when.
+ * GW_ENOTFOUND while it is open. */
+struct db_resolution {
+    char outcome[8];
+    char note[DB_NOTE_SIZE + 32];
+    char officer[40];
+    int64_t at;
+};
+gw_err db_queue_resolution(struct db *db, int64_t collection_id,
+                           const char *kind, struct db_resolution *out);
+
 /* The audit rows of a receipt, newest first: who, when, what. */
 typedef gw_err (*db_audit_fn)(void *ctx, int64_t at, const char *actor,
                               const char *action, const char *before,

@@ -97,7 +97,7 @@ gw_err server_start_opts(const struct dt_config *cfg,
     }
     if (err == GW_OK) {
         struct console_deps cd = {cfg, &srv->tpl, notify_sender, srv->outbox,
-                                  NULL};
+                                  opts ? opts->console_clock : NULL};
 
         err = console_start(&cd, &srv->console);
     }
@@ -118,7 +118,7 @@ gw_err server_start_opts(const struct dt_config *cfg,
 
 gw_err server_start(const struct dt_config *cfg, struct server **out)
 {
-    static const struct server_opts real = {NULL, true};
+    static const struct server_opts real = {NULL, true, NULL};
 
     return server_start_opts(cfg, &real, out);
 }

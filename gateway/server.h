@@ -26,6 +26,8 @@ struct server_opts {
      * does; tests that count outbox rows leave it off, since a pass in
      * the service hours would queue statements beside them. */
     bool scheduler;
+    /* The console's clock (Unix seconds); NULL: time(). */
+    int64_t (*console_clock)(void);
 };
 
 /* Opens (and migrates) cfg->db_path, requeues messages a crash left

@@ -1,0 +1,628 @@
+/* test_console.c - the officers' console through the real server
+ *
+ * serve with a [console] listener on loopback and a temporary database:
+ * the member fixture's commune X01 and a second commune X02, each with a
+ * disputed receipt; four accounts (the officer of X01, the officer of
+ * X02, a union account over X01, an admin). A client with a cookie jar
+ * logs in as each and tries every page and action, for its own commune
+ * and the other one. The console's clock is the test's.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+
+#include "common/strv.h"
+#include "common/util.h"
+#include "config/config.h"
+#include "db/db.h"
+#include "db/db_officer.h"
+#include "gateway/server.h"
+#include "handlers/pin.h"
+#include "tests/support/log_gate.h"
+#include "tests/support/member_fixture.h"
+#include "common/banned.h"
+
+#define PEPPER "console-test-pepper"
+#define PASSWORD "right-password-42"
+#define NOW 1779246000 /* 2026-05-20 10:00 in Vietnam */
+
+static int64_t test_now = NOW;
+
+static int64_t test_clock(void)
+{
+    return test_now;
+}
+
+struct fixture {
+    char dir[64];
+    struct dt_config cfg;
+    struct server *srv;
+    unsigned port;
+    long long a_id, b_id; /* the disputed receipts of X01 and X02 */
+};
+
+/* A second commune with a leader, a member and her disputed receipt. */
+static const char commune_b[] =
+    "INSERT INTO communes (code, name, district, province, session_day,"
+    " officer_phone) VALUES ('X02', 'Binh Duc', 'Ben Luc', 'Long An', 17,"
+    " '+84912888888');"
+    "INSERT INTO groups (code, name, commune_id, union_name) SELECT 'G02',"
+    " 'To Binh Duc 1', id, 'Hoi PN Binh Duc' FROM communes WHERE code = 'X02';"
+    "INSERT INTO members (code, group_id, seq, full_name, phone, role,"
+    " reminders, campaigns) SELECT 'TV21', id, 1, 'Le Thi Binh',"
+    " '+84912000021', 'leader', 1, 1 FROM groups WHERE code = 'G02';"
+    "INSERT INTO members (code, group_id, seq, full_name, phone, role,"
+    " reminders, campaigns) SELECT 'TV22', id, 2, 'Dang Thi Nga',"
+    " '+84912000022', 'member', 1, 1 FROM groups WHERE code = 'G02';"
+    "INSERT INTO collections (receipt_code, member_id, leader_id, group_id,"
+    " session_on, interest, savings, principal, state, channel, created_at,"
+    " updated_at, disputed_from, dispute_note) SELECT 'BBBB22', m.id, l.id,"
+    " m.group_id, '2026-05-17', 100000, 0, 0, 'DISPUTED', 'sms', 1779240000,"
+    " 1779240000, 'RECORDED', 'toi khong dong' FROM members m JOIN members l"
+    " ON l.code = 'TV21' WHERE m.code = 'TV22';"
+    /* X01's dispute, in words that must stay words in a page and a CSV */
+    "UPDATE collections SET state = 'DISPUTED', disputed_from = 'RECORDED',"
+    " updated_at = 1779240000, dispute_note = '<script>alert(1)</script>"
+    " =HYPERLINK(\"http://evil\")' WHERE receipt_code = 'K7Q2M9';";
+
+static void add_officer(struct db *db, const char *user, const char *role,
+                        const char *commune)
+{
+    struct pin_cost cost = pin_cost_min();
+    char hash[PIN_HASH_SIZE];
+    const char *codes[1] = {commune};
+    const char *bad = NULL;
+
+    assert_int_equal(secret_hash(strv_from_cstr(PASSWORD), PEPPER, &cost, hash),
+                     GW_OK);
+    assert_int_equal(
+        db_officer_add(db, user, role, hash, codes, commune ? 1 : 0, NOW, &bad),
+        GW_OK);
+}
+
+/* A port free now (the console needs a fixed one). */
+static unsigned free_port(void)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    unsigned port;
+
+    assert_true(fd >= 0);
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    port = ntohs(a.sin_port);
+    (void)close(fd);
+    return port;
+}
+
+static int fx_setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof(*fx));
+    struct server_opts opts = {NULL, false, test_clock};
+    struct db *db = NULL;
+
+    assert_non_null(fx);
+    test_now = NOW;
+    log_gate_begin();
+    log_gate_secret(PEPPER);
+    log_gate_secret(PASSWORD);
+    (void)snprintf(fx->dir, sizeof(fx->dir), "/tmp/dt_console_XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    config_defaults(&fx->cfg);
+    (void)snprintf(fx->cfg.bind, sizeof(fx->cfg.bind), "127.0.0.1");
+    (void)snprintf(fx->cfg.db_path, sizeof(fx->cfg.db_path), "%s/t.db",
+                   fx->dir);
+    (void)snprintf(fx->cfg.pin_pepper, sizeof(fx->cfg.pin_pepper), "%s",
+                   PEPPER);
+    fx->cfg.port = 0;
+    fx->cfg.threads = 1;
+    fx->cfg.connection_timeout = 5;
+    fx->port = free_port();
+    fx->cfg.console_port = fx->port;
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    assert_int_equal(member_fixture_load(db), GW_OK);
+    assert_int_equal(member_fixture_sql(db, commune_b), GW_OK);
+    add_officer(db, "officer.a", "commune", "X01");
+    add_officer(db, "officer.b", "commune", "X02");
+    add_officer(db, "union.a", "union", "X01");
+    add_officer(db, "admin", "admin", NULL);
+    assert_int_equal(member_fixture_int(db,
+                                        "SELECT id FROM collections WHERE"
+                                        " receipt_code = 'K7Q2M9'",
+                                        &fx->a_id),
+                     GW_OK);
+    assert_int_equal(member_fixture_int(db,
+                                        "SELECT id FROM collections WHERE"
+                                        " receipt_code = 'BBBB22'",
+                                        &fx->b_id),
+                     GW_OK);
+    db_close(db);
+    assert_int_equal(server_start_opts(&fx->cfg, &opts, &fx->srv), GW_OK);
+    *state = fx;
+    return 0;
+}
+
+static int fx_teardown(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const files[] = {"t.db", "t.db-wal", "t.db-shm"};
+    char path[128];
+    size_t i;
+    long findings;
+
+    server_stop(fx->srv);
+    (void)snprintf(path, sizeof(path), "%s/t.db", fx->dir);
+    findings = log_gate_end(path);
+    for (i = 0; i < ARRAY_SIZE(files); i++) {
+        (void)snprintf(path, sizeof(path), "%s/%s", fx->dir, files[i]);
+        (void)unlink(path);
+    }
+    (void)rmdir(fx->dir);
+    free(fx);
+    return findings == 0 ? 0 : -1;
+}
+
+static long long count(struct fixture *fx, const char *sql)
+{
+    struct db *db = NULL;
+    long long n = -1;
+
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    assert_int_equal(member_fixture_int(db, sql, &n), GW_OK);
+    db_close(db);
+    return n;
+}
+
+/* ---- a browser without a browser ---- */
+
+struct agent {
+    CURL *c;
+    struct fixture *fx;
+    long status;
+    char body[256 * 1024];
+    size_t len;
+    char headers[8192];
+    size_t hlen;
+    char csrf[DB_TOKEN_HEX_SIZE];
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *cls)
+{
+    struct agent *a = cls;
+    size_t len = size * n, room = sizeof(a->body) - 1 - a->len;
+
+    if (len > room)
+        len = room;
+    memcpy(a->body + a->len, p, len);
+    a->len += len;
+    a->body[a->len] = '\0';
+    return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *cls)
+{
+    struct agent *a = cls;
+    size_t len = size * n, room = sizeof(a->headers) - 1 - a->hlen;
+
+    if (len > room)
+        len = room;
+    memcpy(a->headers + a->hlen, p, len);
+    a->hlen += len;
+    a->headers[a->hlen] = '\0';
+    return size * n;
+}
+
+static void agent_init(struct agent *a, struct fixture *fx)
+{
+    memset(a, 0, sizeof(*a));
+    a->fx = fx;
+    a->c = curl_easy_init();
+    assert_non_null(a->c);
+    curl_easy_setopt(a->c, CURLOPT_COOKIEFILE, ""); /* a cookie jar */
+    curl_easy_setopt(a->c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(a->c, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(a->c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(a->c, CURLOPT_WRITEDATA, a);
+    curl_easy_setopt(a->c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(a->c, CURLOPT_HEADERDATA, a);
+}
+
+static void agent_free(struct agent *a)
+{
+    curl_easy_cleanup(a->c);
+}
+
+/* The page's CSRF token, when it has a form. */
+static void keep_csrf(struct agent *a)
+{
+    const char *p = strstr(a->body, "name=\"csrf\" value=\"");
+
+    if (p == NULL)
+        return;
+    p += strlen("name=\"csrf\" value=\"");
+    (void)snprintf(a->csrf, sizeof(a->csrf), "%.*s", (int)strcspn(p, "\""), p);
+}
+
+/* GET (form NULL) or POST form; no redirect is followed. */
+static long request(struct agent *a, const char *path, const char *form)
+{
+    char url[512];
+
+    a->len = a->hlen = 0;
+    a->body[0] = a->headers[0] = '\0';
+    (void)snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", a->fx->port,
+                   path);
+    curl_easy_setopt(a->c, CURLOPT_URL, url);
+    if (form) {
+        curl_easy_setopt(a->c, CURLOPT_POSTFIELDS, form);
+    } else {
+        curl_easy_setopt(a->c, CURLOPT_HTTPGET, 1L);
+    }
+    a->status = -1;
+    if (curl_easy_perform(a->c) == CURLE_OK)
+        curl_easy_getinfo(a->c, CURLINFO_RESPONSE_CODE, &a->status);
+    keep_csrf(a);
+    return a->status;
+}
+
+static long get(struct agent *a, const char *path)
+{
+    return request(a, path, NULL);
+}
+
+/* POSTs fields with the page's CSRF token. */
+static long post(struct agent *a, const char *path, const char *fields)
+{
+    char form[1024];
+
+    (void)snprintf(form, sizeof(form), "csrf=%s%s%s", a->csrf,
+                   fields[0] ? "&" : "", fields);
+    return request(a, path, form);
+}
+
+static long login(struct agent *a, const char *user, const char *password)
+{
+    char form[256];
+
+    assert_int_equal(get(a, "/login"), 200);
+    (void)snprintf(form, sizeof(form), "user=%s&password=%s", user, password);
+    return post(a, "/login", form);
+}
+
+static bool has(const struct agent *a, const char *s)
+{
+    return strstr(a->body, s) != NULL;
+}
+
+static bool header(const struct agent *a, const char *s)
+{
+    return strstr(a->headers, s) != NULL;
+}
+
+/* ---- the tests ---- */
+
+static void test_login_and_headers(void **state)
+{
+    struct fixture *fx = *state;
+    struct agent a;
+
+    agent_init(&a, fx);
+    assert_int_equal(get(&a, "/queue"), 303); /* not logged in */
+    assert_true(header(&a, "Location: /login"));
+    assert_int_equal(get(&a, "/login"), 200);
+    assert_true(header(&a, "Content-Security-Policy: default-src 'none';"));
+    assert_true(header(&a, "X-Frame-Options: DENY"));
+    assert_true(header(&a, "HttpOnly; SameSite=Strict"));
+    assert_false(has(&a, "<script"));
+    assert_int_equal(login(&a, "officer.a", "wrong-password"), 401);
+    assert_true(has(&a, "Sai tên đăng nhập hoặc mật khẩu."));
+    assert_int_equal(login(&a, "nobody", PASSWORD), 401); /* the same */
+    assert_true(has(&a, "Sai tên đăng nhập hoặc mật khẩu."));
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    assert_true(header(&a, "Location: /queue"));
+    assert_true(header(&a, "dt_session="));
+    assert_false(header(&a, "Secure")); /* secure_cookies is off */
+    assert_int_equal(get(&a, "/queue"), 200);
+    assert_true(has(&a, "officer.a (commune)"));
+    assert_true(has(&a, "K7Q2M9") || has(&a, "Le Thi Mai"));
+    assert_false(has(&a, "Dang Thi Nga")); /* X02's member */
+    assert_true(has(&a, "0912***002"));    /* masked in the list */
+    assert_false(has(&a, "0912000002"));
+    /* her words are words, never markup */
+    assert_true(has(&a, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_false(has(&a, "<script>"));
+    assert_int_equal(get(&a, "/static/console.css"), 200);
+    assert_true(header(&a, "text/css"));
+    /* logout needs the CSRF token, then the session is gone */
+    assert_int_equal(request(&a, "/logout", "x=1"), 403);
+    assert_int_equal(post(&a, "/logout", ""), 303);
+    assert_int_equal(get(&a, "/queue"), 303);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM console_sessions"), 0);
+    agent_free(&a);
+}
+
+/* Officer x URL: allowed (200) or refused (404 as for a missing id, so
+ * nothing tells another commune's ids apart from none). */
+static void test_access_table(void **state)
+{
+    struct fixture *fx = *state;
+    struct {
+        const char *user;
+        int own; /* 1: X01's item, 2: X02's item */
+        long want;
+    } rows[] = {
+        {"officer.a", 1, 200}, {"officer.a", 2, 404}, {"officer.b", 1, 404},
+        {"officer.b", 2, 200}, {"union.a", 1, 404}, /* not overdue yet */
+        {"union.a", 2, 404},   {"admin", 1, 200},     {"admin", 2, 200},
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(rows); i++) {
+        struct agent a;
+        char path[64];
+        long long id = rows[i].own == 1 ? fx->a_id : fx->b_id;
+
+        agent_init(&a, fx);
+        assert_int_equal(login(&a, rows[i].user, PASSWORD), 303);
+        (void)snprintf(path, sizeof(path), "/item/%lld/DISPUTE", id);
+        if (get(&a, path) != rows[i].want)
+            fail_msg("row %zu: %s GET %s gave %ld, want %ld", i, rows[i].user,
+                     path, a.status, rows[i].want);
+        /* the queue and its CSV show the same */
+        assert_int_equal(get(&a, "/queue"), 200);
+        (void)snprintf(path, sizeof(path), "href=\"/item/%lld/DISPUTE\"", id);
+        assert_int_equal(has(&a, path), rows[i].want == 200);
+        assert_int_equal(get(&a, "/queue.csv"), 200);
+        assert_int_equal(
+            has(&a, rows[i].own == 1 ? "DISPUTE,K7Q2M9" : "DISPUTE,BBBB22"),
+            rows[i].want == 200);
+        /* a resolve of another commune's item changes nothing */
+        if (rows[i].want == 404) {
+            assert_int_equal(get(&a, "/queue"), 200); /* a fresh token */
+            (void)snprintf(path, sizeof(path), "/item/%lld/DISPUTE/resolve",
+                           id);
+            assert_int_equal(post(&a, path, "outcome=MEMBER&note=x"), 404);
+            assert_int_equal(count(fx, "SELECT COUNT(*) FROM resolutions"), 0);
+        }
+        agent_free(&a);
+    }
+    /* unknown kinds, ids and paths: the same 404 */
+    {
+        struct agent a;
+        static const char *const bad[] = {"/item/999999/DISPUTE",
+                                          "/item/1/NOPE",
+                                          "/item/0/DISPUTE",
+                                          "/item/-1/DISPUTE",
+                                          "/item/1",
+                                          "/item/1/DISPUTE/x",
+                                          "/admin",
+                                          "/item/1e3/DISPUTE"};
+
+        agent_init(&a, fx);
+        assert_int_equal(login(&a, "admin", PASSWORD), 303);
+        for (i = 0; i < ARRAY_SIZE(bad); i++)
+            if (get(&a, bad[i]) != 404)
+                fail_msg("%s gave %ld", bad[i], a.status);
+        agent_free(&a);
+    }
+}
+
+/* Past escalate_days, the item is overdue and reaches the union account
+ * over its commune. */
+static void test_escalation(void **state)
+{
+    struct fixture *fx = *state;
+    struct agent a;
+    char path[64];
+
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "union.a", PASSWORD), 303);
+    (void)snprintf(path, sizeof(path), "/item/%lld/DISPUTE", fx->a_id);
+    assert_int_equal(get(&a, path), 404);
+    test_now = NOW + 8 * 86400;
+    assert_int_equal(login(&a, "union.a", PASSWORD), 303); /* idle: again */
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "quá hạn"));
+    assert_int_equal(get(&a, "/queue"), 200);
+    (void)snprintf(path, sizeof(path), "href=\"/item/%lld/DISPUTE\"", fx->a_id);
+    assert_true(has(&a, path));
+    assert_false(has(&a, "Dang Thi Nga")); /* still not X02 */
+    agent_free(&a);
+}
+
+static void test_csrf_refused(void **state)
+{
+    struct fixture *fx = *state;
+    struct agent a;
+    char path[64], form[200];
+
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    (void)snprintf(path, sizeof(path), "/item/%lld/DISPUTE/resolve", fx->a_id);
+    assert_int_equal(request(&a, path, "outcome=MEMBER&note=x"), 403);
+    assert_int_equal(
+        request(&a, path,
+                "csrf=0000000000000000000000000000000000000000000000"
+                "000000000000000000&outcome=MEMBER&note=x"),
+        403);
+    /* another session's token is no good either */
+    {
+        struct agent b;
+
+        agent_init(&b, fx);
+        assert_int_equal(login(&b, "officer.a", PASSWORD), 303);
+        assert_int_equal(get(&b, "/queue"), 200);
+        (void)snprintf(form, sizeof(form), "csrf=%s&outcome=MEMBER&note=x",
+                       b.csrf);
+        agent_free(&b);
+    }
+    assert_int_equal(request(&a, path, form), 403);
+    /* the login form has its own token */
+    {
+        struct agent c;
+
+        agent_init(&c, fx);
+        assert_int_equal(
+            request(&c, "/login", "user=officer.a&password=" PASSWORD), 403);
+        agent_free(&c);
+    }
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM resolutions"), 0);
+    agent_free(&a);
+}
+
+static void test_lockout(void **state)
+{
+    struct fixture *fx = *state;
+    struct agent a;
+    int i;
+
+    agent_init(&a, fx);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(login(&a, "officer.b", "wrong-password"), 401);
+        assert_false(has(&a, "tạm khoá"));
+    }
+    assert_int_equal(login(&a, "officer.b", "wrong-password"), 401);
+    assert_true(has(&a, "Tài khoản tạm khoá vì nhập sai mật khẩu nhiều lần"));
+    /* locked: even the right password waits */
+    assert_int_equal(login(&a, "officer.b", PASSWORD), 403);
+    assert_true(has(&a, "tạm khoá"));
+    test_now += 16 * 60;
+    assert_int_equal(login(&a, "officer.b", PASSWORD), 303);
+    assert_true(count(fx, "SELECT COUNT(*) FROM audit WHERE action ="
+                          " 'console.login' AND after = 'locked'") == 1);
+    agent_free(&a);
+}
+
+static void test_idle_timeout(void **state)
+{
+    struct fixture *fx = *state;
+    struct agent a;
+
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    test_now += 29 * 60;
+    assert_int_equal(get(&a, "/queue"), 200); /* used: the idle time restarts */
+    test_now += 29 * 60;
+    assert_int_equal(get(&a, "/queue"), 200);
+    test_now += 31 * 60;
+    assert_int_equal(get(&a, "/queue"), 303);
+    agent_free(&a);
+}
+
+/* The whole loop: resolve, the member's SMS queued to her alone, the
+ * audit on the item's page, and no second resolution. */
+static void test_resolve(void **state)
+{
+    struct fixture *fx = *state;
+    struct agent a;
+    char path[64], sql[256];
+
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    (void)snprintf(path, sizeof(path), "/item/%lld/DISPUTE", fx->a_id);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "name=\"outcome\" value=\"MEMBER\""));
+    assert_true(has(&a, "0912***002"));
+    (void)snprintf(path, sizeof(path), "/item/%lld/DISPUTE/resolve", fx->a_id);
+    assert_int_equal(post(&a, path, "outcome=NOPE&note=x"), 400);
+    assert_int_equal(post(&a, path, "outcome=MEMBER&note="), 400);
+    assert_int_equal(post(&a, path, "outcome=MEMBER&note=a%01b"), 400);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM resolutions"), 0);
+    assert_int_equal(
+        post(&a, path,
+             "outcome=MEMBER&note=Da+goi+chi+Mai%2C+to+truong+nop+bu"),
+        303);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM resolutions WHERE"
+                               " outcome = 'MEMBER' AND kind = 'DISPUTE'"),
+                     1);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM outbox WHERE kind ="
+                               " 'RESOLVED' AND phone = '+84912000002' AND"
+                               " text LIKE '%K7Q2M9%ban noi dung%'"),
+                     1);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM outbox WHERE kind ="
+                               " 'RESOLVED' AND phone <> '+84912000002'"),
+                     0); /* the leader hears nothing */
+    (void)snprintf(sql, sizeof(sql),
+                   "SELECT COUNT(*) FROM audit WHERE actor = 'officer:"
+                   "officer.a' AND action = 'resolve.DISPUTE' AND object ="
+                   " 'K7Q2M9' AND before = 'DISPUTED' AND after = 'MEMBER'");
+    assert_int_equal(count(fx, sql), 1);
+    (void)snprintf(path, sizeof(path), "/item/%lld/DISPUTE", fx->a_id);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "Đã xử lý: Thành viên đúng"));
+    assert_true(has(&a, "Da goi chi Mai, to truong nop bu"));
+    assert_true(has(&a, "resolve.DISPUTE"));
+    assert_false(has(&a, "name=\"outcome\""));
+    /* gone from the queue; a second resolve is refused */
+    assert_int_equal(get(&a, "/queue"), 200);
+    (void)snprintf(path, sizeof(path), "href=\"/item/%lld/DISPUTE\"", fx->a_id);
+    assert_false(has(&a, path));
+    assert_true(has(&a, "/UNBOOKED\"")); /* the other items stay */
+    (void)snprintf(path, sizeof(path), "/item/%lld/DISPUTE/resolve", fx->a_id);
+    assert_int_equal(post(&a, path, "outcome=LEADER&note=again"), 409);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM outbox WHERE kind ="
+                               " 'RESOLVED'"),
+                     1);
+    agent_free(&a);
+}
+
+/* The CSV export: masked phones, the member's words, no formula. */
+static void test_csv(void **state)
+{
+    struct fixture *fx = *state;
+    struct agent a;
+
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    assert_int_equal(get(&a, "/queue.csv"), 200);
+    assert_true(header(&a, "text/csv"));
+    assert_true(header(&a, "attachment; filename=\"hang-doi.csv\""));
+    assert_true(strncmp(a.body, "kind,receipt,days_open,", 23) == 0);
+    assert_true(has(&a, "DISPUTE,K7Q2M9,0,no,An Thanh"));
+    assert_true(has(&a, "0912***002"));
+    assert_false(has(&a, "0912000002"));
+    assert_true(has(&a, "UNBOOKED,G8H9J2,"));
+    assert_false(has(&a, ",=")); /* no cell starts a formula */
+    assert_false(has(&a, "\"="));
+    agent_free(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_login_and_headers, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_access_table, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_escalation, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_csrf_refused, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_lockout, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_idle_timeout, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_resolve, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_csv, fx_setup, fx_teardown),
+    };
+    int rc;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}
