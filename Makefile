@@ -5,6 +5,7 @@
 #   make asan       the same tests under AddressSanitizer + UBSan
 #   make lint       cppcheck, clang-format check, banned-call check
 #   make run        build, create the demo database, serve it (log provider)
+#   make browser    the officers' console in headless Chromium (screenshots)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Sources are found by wildcard: a new .c file in a module folder is built
@@ -72,7 +73,7 @@ endif
 # Keep objects of test binaries between runs.
 .SECONDARY:
 
-.PHONY: all deps test check asan lint format format-check run demo-db \
+.PHONY: all deps test check asan lint format format-check run demo-db browser \
         install clean bench e2e _test _asan
 
 all: $(BIN)
@@ -148,6 +149,10 @@ demo-db: $(BIN)
 e2e: $(BIN) $(TOOL_BIN)
 	@scripts/install-deps.sh --e2e
 	tests/e2e/kannel.sh $(BIN)
+
+browser: $(BIN)
+	@scripts/install-deps.sh --browser
+	tests/browser/run.sh $(BIN)
 
 bench:
 	@scripts/install-deps.sh --bench

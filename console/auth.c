@@ -83,7 +83,12 @@ void console_login_get(struct creq *r, struct cresp *s, const char *error)
         resp_redirect(s, "/queue");
         return;
     }
-    random_hex(pre);
+    /* The token already given is kept: a second tab, or the browser's own
+     * requests (a favicon redirected here), must not void the form shown. */
+    if (strlen(r->pre_cookie) == DB_TOKEN_HEX_SIZE - 1)
+        memcpy(pre, r->pre_cookie, DB_TOKEN_HEX_SIZE);
+    else
+        random_hex(pre);
     set_cookie(s, r, CONSOLE_PRE_COOKIE, pre, "/login", false);
     if (s->status == 0)
         s->status = 200;

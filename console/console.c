@@ -141,6 +141,11 @@ static void route(struct creq *r, struct cresp *s)
         page_f(&s->page, "%s", console_css);
         return;
     }
+    if (get && strcmp(r->path, "/favicon.ico") == 0) {
+        s->status = 404;
+        s->ctype = "text/plain; charset=utf-8";
+        return;
+    }
     if (strcmp(r->path, "/login") == 0) {
         if (get)
             console_login_get(r, s, NULL);

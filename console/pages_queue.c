@@ -98,12 +98,12 @@ static gw_err list_row(void *cls, const struct db_queue_item *it)
     l->n++;
     l->late += late;
     page_f(p,
-           "<tr%s><td data-h=\"Loại\"><a href=\"/item/%D/%s\">%s</a>%s</td>"
-           "<td data-h=\"Mở\">%D ngày</td>"
-           "<td data-h=\"Xã, tổ\">%s<br><small>%s</small></td>"
-           "<td data-h=\"Thành viên\">%s<br><small>%p</small></td>"
-           "<td data-h=\"Tổ trưởng\">%s</td>"
-           "<td data-h=\"Số tiền\" class=\"num\">%m",
+           "<tr%s><td data-h=\"Loại\"><span><a href=\"/item/%D/%s\">%s</a>%s"
+           "</span></td><td data-h=\"Mở\"><span>%D ngày</span></td>"
+           "<td data-h=\"Xã, tổ\"><span>%s<br><small>%s</small></span></td>"
+           "<td data-h=\"Thành viên\"><span>%s<br><small>%p</small></span>"
+           "</td><td data-h=\"Tổ trưởng\"><span>%s</span></td>"
+           "<td data-h=\"Số tiền\" class=\"num\"><span>%m",
            late ? " class=\"late\"" : "", it->collection_id, it->kind,
            kind_label(it->kind), late ? " <b class=\"tag\">quá hạn</b>" : "",
            days_open(l->r, it), it->commune, it->group, it->member_name,
@@ -111,7 +111,8 @@ static gw_err list_row(void *cls, const struct db_queue_item *it)
            it->interest + it->savings + it->principal);
     if (it->booked >= 0)
         page_f(p, "<br><small>NH ghi %m</small>", it->booked);
-    page_f(p, "</td><td data-h=\"Ghi chú\">%s</td></tr>", it->note);
+    page_f(p, "</span></td><td data-h=\"Ghi chú\"><span>%s</span></td></tr>",
+           it->note);
     return GW_OK;
 }
 

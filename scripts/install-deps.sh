@@ -6,6 +6,7 @@
 #   scripts/install-deps.sh          build, test and run
 #   scripts/install-deps.sh --e2e    also Kannel for the end-to-end test
 #   scripts/install-deps.sh --bench  also wrk and Kannel for make bench
+#   scripts/install-deps.sh --browser  also Chromium and Selenium (console)
 set -eu
 
 pkgs="build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev
@@ -16,7 +17,8 @@ for arg in "$@"; do
     case "$arg" in
     --e2e) pkgs="$pkgs kannel kannel-extras" ;;
     --bench) pkgs="$pkgs wrk kannel kannel-extras" ;;
-    *) echo "usage: $0 [--e2e] [--bench]" >&2; exit 2 ;;
+    --browser) pkgs="$pkgs chromium chromium-driver python3-selenium" ;;
+    *) echo "usage: $0 [--e2e] [--bench] [--browser]" >&2; exit 2 ;;
     esac
 done
 
