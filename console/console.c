@@ -18,6 +18,7 @@
 #include "common/xalloc.h"
 #include "console/console_int.h"
 #include "gateway/form.h"
+#include "text/utf8.h"
 #include "common/banned.h"
 
 #define BODY_MAX 16384
@@ -72,7 +73,11 @@ void layout_begin(struct page *p, const struct creq *r, const char *title)
            title);
     if (r->authed)
         page_f(p,
-               "<nav><a href=\"/queue\">Hàng đợi</a></nav>"
+               "<nav><a href=\"/queue\">Hàng đợi</a>"
+               "<form class=\"find\" method=\"get\" action=\"/search\">"
+               "<input name=\"q\" aria-label=\"Tìm thành viên\" "
+               "placeholder=\"Tên, mã, số cuối ĐT\" maxlength=\"60\">"
+               "<button type=\"submit\">Tìm</button></form></nav>"
                "<form class=\"who\" method=\"post\" action=\"/logout\">"
                "<span>%s (%s)</span><input type=\"hidden\" name=\"csrf\" "
                "value=\"%s\"><button type=\"submit\">Đăng xuất</button>"
@@ -100,6 +105,32 @@ static void cookie_value(struct MHD_Connection *conn, const char *name,
         if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f')))
             return;
     memcpy(out, v, n + 1);
+}
+
+void resp_csv(struct cresp *s, const char *filename)
+{
+    s->status = 200;
+    s->ctype = "text/csv; charset=utf-8";
+    s->filename = filename;
+}
+
+/* "/PREFIX/12" or "/PREFIX/12/REST": the id and REST ("" when none). */
+static bool id_path(const char *path, const char *prefix, int64_t *id,
+                    char *rest, size_t rsize)
+{
+    size_t n = strlen(prefix);
+    const char *p = path + n;
+    char *end;
+    long long v;
+
+    if (strncmp(path, prefix, n) != 0 || *p < '1' || *p > '9')
+        return false;
+    v = strtoll(p, &end, 10);
+    if (v <= 0 || (*end != '\0' && *end != '/') || strlen(end) >= rsize)
+        return false;
+    *id = v;
+    (void)snprintf(rest, rsize, "%s", *end ? end + 1 : "");
+    return true;
 }
 
 /* "/item/12/DISPUTE[/resolve]": the id and kind; false otherwise. */
@@ -132,7 +163,7 @@ static bool item_path(const char *path, int64_t *id, char *kind, size_t ksize,
 static void route(struct creq *r, struct cresp *s)
 {
     bool get = strcmp(r->method, "GET") == 0, resolve;
-    char kind[16];
+    char kind[16], rest[32];
     int64_t id;
 
     if (get && strcmp(r->path, "/static/console.css") == 0) {
@@ -171,6 +202,14 @@ static void route(struct creq *r, struct cresp *s)
         console_queue(r, s);
     else if (get && strcmp(r->path, "/queue.csv") == 0)
         console_queue_csv(r, s);
+    else if (get && strcmp(r->path, "/search") == 0)
+        console_search(r, s, false);
+    else if (get && strcmp(r->path, "/search.csv") == 0)
+        console_search(r, s, true);
+    else if (get && id_path(r->path, "/member/", &id, rest, sizeof(rest)))
+        console_member(r, s, id, rest);
+    else if (get && id_path(r->path, "/leader/", &id, rest, sizeof(rest)))
+        console_leader(r, s, id, rest);
     else if (item_path(r->path, &id, kind, sizeof(kind), &resolve) &&
              resolve == !get)
         (resolve ? console_resolve : console_item)(r, s, id, kind);
@@ -227,6 +266,25 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct cresp *s)
     return ret;
 }
 
+/* ?q= (cut to its room, and only valid UTF-8) and ?page= (0..10000). */
+static void query_values(struct MHD_Connection *conn, struct creq *r)
+{
+    const char *q =
+        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "q");
+    const char *pg =
+        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "page");
+    char *end;
+    long v;
+
+    if (q && strlen(q) < sizeof(r->q) && utf8_valid(q, strlen(q)))
+        (void)snprintf(r->q, sizeof(r->q), "%s", q);
+    if (pg) {
+        v = strtol(pg, &end, 10);
+        if (*pg && *end == '\0' && v >= 0 && v <= 10000)
+            r->page = (int)v;
+    }
+}
+
 static int64_t now_of(const struct console *c)
 {
     return c->deps.clock ? c->deps.clock() : (int64_t)time(NULL);
@@ -247,6 +305,7 @@ static enum MHD_Result serve(struct console *c, struct MHD_Connection *conn,
     r.method = method;
     r.path = url;
     r.now = now_of(c);
+    query_values(conn, &r);
     cookie_value(conn, CONSOLE_COOKIE, r.cookie, sizeof(r.cookie));
     cookie_value(conn, CONSOLE_PRE_COOKIE, r.pre_cookie, sizeof(r.pre_cookie));
     if (k->too_big) {

@@ -28,6 +28,8 @@ struct creq {
     const char *path;
     struct kv form[CONSOLE_MAX_FORM];
     size_t nform;
+    char q[128];                        /* ?q= of a search, "" when none */
+    int page;                           /* ?page=, 0 when none or bad */
     char cookie[DB_TOKEN_HEX_SIZE];     /* the session token, or "" */
     char pre_cookie[DB_TOKEN_HEX_SIZE]; /* the login form's token, or "" */
     int64_t now;
@@ -77,6 +79,17 @@ void console_item(struct creq *r, struct cresp *s, int64_t id,
                   const char *kind);
 void console_resolve(struct creq *r, struct cresp *s, int64_t id,
                      const char *kind);
+
+/* pages_people.c: a member's whole story, a leader's warning signs, the
+ * search; csv true: the list named by what as CSV. */
+void console_member(struct creq *r, struct cresp *s, int64_t id,
+                    const char *what);
+void console_leader(struct creq *r, struct cresp *s, int64_t id,
+                    const char *what);
+void console_search(struct creq *r, struct cresp *s, bool csv);
+
+/* A list in CSV: its file name, and the body from csv_out.h. */
+void resp_csv(struct cresp *s, const char *filename);
 
 /* The stylesheet (/static/console.css). */
 extern const char console_css[];

@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "console/csv_out.h"
 #include "common/banned.h"
@@ -32,6 +33,19 @@ void csv_int(struct buf *b, int64_t v, int first)
 
     (void)snprintf(s, sizeof(s), "%s%lld", first ? "" : ",", (long long)v);
     (void)buf_puts(b, s);
+}
+
+void csv_time(struct buf *b, int64_t t, int first)
+{
+    time_t vn = (time_t)(t + 7 * 3600);
+    struct tm tm;
+    char s[64] = "";
+
+    if (t != 0 && gmtime_r(&vn, &tm) != NULL)
+        (void)snprintf(s, sizeof(s), "%04d-%02d-%02d %02d:%02d",
+                       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min);
+    csv_text(b, s, first);
 }
 
 void csv_end_row(struct buf *b)

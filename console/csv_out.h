@@ -17,6 +17,8 @@
 /* One text cell, with its separator before it unless it starts a row. */
 void csv_text(struct buf *b, const char *s, int first);
 void csv_int(struct buf *b, int64_t v, int first);
+/* Unix seconds as "YYYY-MM-DD HH:MM", Vietnam time; "" for 0. */
+void csv_time(struct buf *b, int64_t t, int first);
 void csv_end_row(struct buf *b);
 
 #endif

@@ -88,6 +88,27 @@ void html_phone(const char *e164, int masked, char *out, size_t size)
         (void)snprintf(out, size, "***%s", n > 3 ? nat + n - 3 : "");
 }
 
+/* RFC 3986 unreserved bytes as they are, every other byte %XX: the
+ * result needs no HTML escaping either. */
+static void url_encode(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+            c == '~') {
+            (void)buf_putc(b, (char)c);
+        } else {
+            (void)buf_putc(b, '%');
+            (void)buf_putc(b, hex[c >> 4]);
+            (void)buf_putc(b, hex[c & 15]);
+        }
+    }
+}
+
 static void put_time(struct buf *b, int64_t t)
 {
     time_t vn = (time_t)(t + 7 * 3600); /* Vietnam: UTC+7, no DST */
@@ -139,6 +160,9 @@ void page_f(struct page *p, const char *fmt, ...)
         case 'P':
             html_phone(va_arg(ap, const char *), *f == 'p', s, sizeof(s));
             html_escape(&p->b, s);
+            break;
+        case 'u':
+            url_encode(&p->b, va_arg(ap, const char *));
             break;
         case '%':
             (void)buf_putc(&p->b, '%');

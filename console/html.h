@@ -11,6 +11,7 @@
  *   %t   int64_t Unix seconds as dd/mm/yyyy HH:MM, Vietnam time
  *   %p   a phone number (E.164 text) masked for lists: 0912***678
  *   %P   a phone number in full, national form: 0912345678
+ *   %u   text as one URL query value, percent-encoded (a link's ?q=)
  *   %%   a percent sign
  *
  * The compiler checks the argument types (format(printf) would reject

@@ -101,13 +101,14 @@ static gw_err list_row(void *cls, const struct db_queue_item *it)
            "<tr%s><td data-h=\"Loại\"><span><a href=\"/item/%D/%s\">%s</a>%s"
            "</span></td><td data-h=\"Mở\"><span>%D ngày</span></td>"
            "<td data-h=\"Xã, tổ\"><span>%s<br><small>%s</small></span></td>"
-           "<td data-h=\"Thành viên\"><span>%s<br><small>%p</small></span>"
-           "</td><td data-h=\"Tổ trưởng\"><span>%s</span></td>"
+           "<td data-h=\"Thành viên\"><span><a href=\"/member/%D\">%s</a><br>"
+           "<small>%p</small></span></td><td data-h=\"Tổ trưởng\"><span>"
+           "<a href=\"/leader/%D\">%s</a></span></td>"
            "<td data-h=\"Số tiền\" class=\"num\"><span>%m",
            late ? " class=\"late\"" : "", it->collection_id, it->kind,
            kind_label(it->kind), late ? " <b class=\"tag\">quá hạn</b>" : "",
-           days_open(l->r, it), it->commune, it->group, it->member_name,
-           it->member_phone, it->leader_name,
+           days_open(l->r, it), it->commune, it->group, it->member_id,
+           it->member_name, it->member_phone, it->leader_id, it->leader_name,
            it->interest + it->savings + it->principal);
     if (it->booked >= 0)
         page_f(p, "<br><small>NH ghi %m</small>", it->booked);
@@ -150,7 +151,7 @@ void console_queue(struct creq *r, struct cresp *s)
         page_f(&s->page, "<p class=\"empty\">Không có việc nào cần xử lý.</p>");
     } else {
         page_f(&s->page,
-               "<table class=\"queue\"><thead><tr><th>Loại</th><th>Mở</th>"
+               "<table class=\"list\"><thead><tr><th>Loại</th><th>Mở</th>"
                "<th>Xã, tổ</th><th>Thành viên</th><th>Tổ trưởng</th>"
                "<th>Số tiền</th><th>Ghi chú</th></tr></thead><tbody>");
         page_append(&s->page, &rows);
@@ -259,14 +260,15 @@ static void item_page(struct creq *r, struct cresp *s,
         if (strcmp(kinds[i].kind, it->kind) == 0)
             page_f(&s->page, "<p class=\"why\">%s</p>", kinds[i].why);
     page_f(&s->page,
-           "<dl class=\"facts\"><dt>Thành viên</dt><dd>%s (%s), %p</dd>"
-           "<dt>Tổ trưởng</dt><dd>%s</dd><dt>Xã, tổ</dt><dd>%s, %s</dd>"
+           "<dl class=\"facts\"><dt>Thành viên</dt><dd><a href=\"/member/%D\">"
+           "%s</a> (%s), %p</dd><dt>Tổ trưởng</dt><dd><a href=\"/leader/%D\">"
+           "%s</a></dd><dt>Xã, tổ</dt><dd>%s, %s</dd>"
            "<dt>Phiên</dt><dd>%s</dd><dt>Trạng thái</dt><dd>%s</dd>"
            "<dt>Lãi</dt><dd>%m</dd><dt>Tiết kiệm</dt><dd>%m</dd>"
            "<dt>Gốc</dt><dd>%m</dd>",
-           it->member_name, it->member_code, it->member_phone, it->leader_name,
-           it->commune, it->group, it->session_on, it->state, it->interest,
-           it->savings, it->principal);
+           it->member_id, it->member_name, it->member_code, it->member_phone,
+           it->leader_id, it->leader_name, it->commune, it->group,
+           it->session_on, it->state, it->interest, it->savings, it->principal);
     if (it->booked >= 0)
         page_f(&s->page, "<dt>Ngân hàng ghi</dt><dd>%m</dd>", it->booked);
     if (it->note[0])

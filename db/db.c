@@ -9,7 +9,9 @@
 #include "common/log.h"
 #include "common/xalloc.h"
 #include "db/db_fault.h"
+#include "common/buf.h"
 #include "db/db_internal.h"
+#include "text/utf8.h"
 #include "common/banned.h"
 
 /* How long a writer waits for another writer before GW_EBUSY, unless the
@@ -211,6 +213,43 @@ static gw_err db_configure(struct db *db, bool memory)
     return err;
 }
 
+/* dt_fold(text): lower-case ASCII without diacritics ("Nguyễn Thị Hồng"
+ * -> "nguyen thi hong"), so an officer finds a name however she types
+ * it. NULL for NULL or text that is not UTF-8. */
+static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    struct buf b;
+    size_t i;
+
+    (void)argc;
+    if (s == NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    buf_init(&b, 4096);
+    if (utf8_fold_ascii(s, strlen(s), &b) != GW_OK) {
+        buf_release(&b);
+        sqlite3_result_null(ctx);
+        return;
+    }
+    for (i = 0; i < b.len; i++)
+        if (b.data[i] >= 'A' && b.data[i] <= 'Z')
+            b.data[i] = (char)(b.data[i] - 'A' + 'a');
+    sqlite3_result_text(ctx, buf_cstr(&b), (int)b.len, SQLITE_TRANSIENT);
+    buf_release(&b);
+}
+
+static gw_err db_functions(struct db *db)
+{
+    int rc = sqlite3_create_function_v2(db->conn, "dt_fold", 1,
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                            SQLITE_INNOCUOUS,
+                                        NULL, fold_fn, NULL, NULL, NULL);
+
+    return rc == SQLITE_OK ? GW_OK : db_error(db, rc, "dt_fold");
+}
+
 gw_err db_open_at_version(const char *path, int target, struct db **out)
 {
     struct db *db = xcalloc(1, sizeof(*db));
@@ -230,6 +269,8 @@ gw_err db_open_at_version(const char *path, int target, struct db **out)
         return GW_EIO;
     }
     err = db_configure(db, memory);
+    if (!err)
+        err = db_functions(db);
     if (!err)
         err = db_migrate(db, target);
     if (err) {

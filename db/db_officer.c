@@ -134,6 +134,22 @@ static gw_err changed(struct db *db, gw_err err)
     return err == GW_OK && sqlite3_changes(db->conn) == 0 ? GW_ENOTFOUND : err;
 }
 
+/* A new password or a disabled account ends every session it had. */
+static gw_err end_sessions(struct db *db, const char *user, gw_err err)
+{
+    static const char sql[] = "DELETE FROM console_sessions WHERE officer_id ="
+                              " (SELECT id FROM officers WHERE user = ?1)";
+    sqlite3_stmt *st;
+
+    if (err)
+        return err;
+    st = db_stmt(db, sql);
+    if (st == NULL)
+        return GW_EDB;
+    db_bind_text(st, 1, user);
+    return db_exec_stmt(db, st, "officer sessions end");
+}
+
 gw_err db_officer_set_hash(struct db *db, const char *user, const char *hash,
                            int64_t now)
 {
@@ -150,7 +166,8 @@ gw_err db_officer_set_hash(struct db *db, const char *user, const char *hash,
     db_bind_text(st, 1, user);
     db_bind_text(st, 2, hash);
     sqlite3_bind_int64(st, 3, now);
-    return changed(db, db_exec_stmt(db, st, "officer passwd"));
+    return end_sessions(db, user,
+                        changed(db, db_exec_stmt(db, st, "officer passwd")));
 }
 
 gw_err db_officer_set_disabled(struct db *db, const char *user, bool disabled,
@@ -158,8 +175,6 @@ gw_err db_officer_set_disabled(struct db *db, const char *user, bool disabled,
 {
     static const char sql[] =
         "UPDATE officers SET disabled = ?2, updated_at = ?3 WHERE user = ?1";
-    static const char end[] = "DELETE FROM console_sessions WHERE officer_id ="
-                              " (SELECT id FROM officers WHERE user = ?1)";
     sqlite3_stmt *st = db_stmt(db, sql);
     gw_err err;
 
@@ -169,14 +184,7 @@ gw_err db_officer_set_disabled(struct db *db, const char *user, bool disabled,
     sqlite3_bind_int(st, 2, disabled ? 1 : 0);
     sqlite3_bind_int64(st, 3, now);
     err = changed(db, db_exec_stmt(db, st, "officer disable"));
-    if (err == GW_OK && disabled) {
-        st = db_stmt(db, end);
-        if (st == NULL)
-            return GW_EDB;
-        db_bind_text(st, 1, user);
-        err = db_exec_stmt(db, st, "officer sessions end");
-    }
-    return err;
+    return disabled ? end_sessions(db, user, err) : err;
 }
 
 gw_err db_officer_login_result(struct db *db, int64_t id, bool ok,

@@ -43,7 +43,8 @@ gw_err db_officer_get(struct db *db, const char *user, struct db_officer *o);
 gw_err db_officer_by_id(struct db *db, int64_t id, struct db_officer *o);
 
 /* A new password (the lock and the wrong tries cleared), or disabled on
- * or off; GW_ENOTFOUND for no such user. Disabling ends her sessions. */
+ * or off; GW_ENOTFOUND for no such user. A new password and disabling
+ * end her sessions. */
 gw_err db_officer_set_hash(struct db *db, const char *user, const char *hash,
                            int64_t now);
 gw_err db_officer_set_disabled(struct db *db, const char *user, bool disabled,

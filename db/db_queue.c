@@ -40,7 +40,7 @@
     " SELECT i.kind, c.id, c.receipt_code, c.state, c.session_on,"             \
     " c.interest, c.savings, c.principal, i.booked, i.since, co.id, co.name,"  \
     " g.name, m.code, m.full_name, m.phone, l.full_name,"                      \
-    " COALESCE(c.dispute_note, ''), c.member_id,"                              \
+    " COALESCE(c.dispute_note, ''), c.member_id, c.leader_id,"                 \
     " EXISTS (SELECT 1 FROM resolutions r WHERE r.collection_id = c.id"        \
     " AND r.kind = i.kind)"                                                    \
     " FROM items i JOIN collections c ON c.id = i.cid"                         \
@@ -75,7 +75,8 @@ static void read_item(sqlite3_stmt *st, struct db_queue_item *it,
     db_col_text(st, 16, it->leader_name, sizeof(it->leader_name));
     db_col_text(st, 17, it->note, sizeof(it->note));
     it->member_id = sqlite3_column_int64(st, 18);
-    *resolved = sqlite3_column_int(st, 19) != 0;
+    it->leader_id = sqlite3_column_int64(st, 19);
+    *resolved = sqlite3_column_int(st, 20) != 0;
 }
 
 static void bind_scope(sqlite3_stmt *st, const struct db_queue_scope *s)

@@ -30,6 +30,7 @@
 struct db_queue_item {
     int64_t collection_id;
     int64_t member_id;
+    int64_t leader_id;
     char kind[DB_QUEUE_KIND_SIZE];
     char code[DT_CODE_SIZE];
     char state[16];

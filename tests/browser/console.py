@@ -132,6 +132,30 @@ def login(drv, user, password):
     settle(drv, lambda d: old != d.find_element(By.TAG_NAME, "html"))
 
 
+def people(drv, tag, id_a):
+    """From the dispute to the member's page and her leader's page."""
+    drv.get(CONSOLE + "/item/%d/DISPUTE" % id_a)
+    drv.find_element(By.CSS_SELECTOR, ".facts a[href^='/member/']").click()
+    settle(drv, lambda d: "/member/" in d.current_url)
+    src = drv.page_source
+    check("<h1>Nguyễn Thị Hồng</h1>" in src, tag + ": her member page")
+    check("0961204837" in src, tag + ": her whole number, on her page")
+    check("sai roi, em chua dua tien" in src,
+          tag + ": her SAI text in the timeline")
+    check("Kết quả xử lý" in src and "da xac minh" in src,
+          tag + ": the resolution SMS in the timeline")
+    shot(drv, "console-member-" + ("desktop" if tag == "after" else tag))
+    drv.find_element(By.CSS_SELECTOR, ".facts a[href^='/leader/']").click()
+    settle(drv, lambda d: "/leader/" in d.current_url)
+    src = drv.page_source
+    check("Tổ trưởng Trương Thị Mỹ Dung" in src, tag + ": her leader's page")
+    check("Thành viên báo sai: 1" in src,
+          tag + ": the dispute is counted among the leader's signs")
+    shot(drv, "console-leader-" + ("desktop" if tag == "after" else tag))
+    drv.get(CONSOLE + "/search?q=h%E1%BB%93ng")
+    check("Nguyễn Thị Hồng" in drv.page_source, tag + ": the search finds her")
+
+
 def main():
     os.makedirs(SHOTS, exist_ok=True)
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", int(STUB_PORT)), Stub)
@@ -229,6 +253,8 @@ def main():
                 leader = wait_sent(lambda m: m.get("to", "").endswith(
                     "913482615") and "da xac minh" in m.get("text", ""), 1)
                 check(not leader, "the leader was told nothing")
+            if tag in ("360", "after"):
+                people(drv, tag, id_a)
             drv.find_element(By.CSS_SELECTOR, ".who button").click()
             settle(drv, lambda d: d.current_url.endswith("/login"))
             check(drv.current_url.endswith("/login"), tag + ": logged out")

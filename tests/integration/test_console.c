@@ -525,6 +525,36 @@ static void test_idle_timeout(void **state)
     agent_free(&a);
 }
 
+/* A new password or a disabled account ends the sessions it had. */
+static void test_account_changes_end_sessions(void **state)
+{
+    struct fixture *fx = *state;
+    struct pin_cost cost = pin_cost_min();
+    char hash[PIN_HASH_SIZE];
+    struct agent a, b;
+    struct db *db = NULL;
+
+    agent_init(&a, fx);
+    agent_init(&b, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    assert_int_equal(login(&b, "officer.b", PASSWORD), 303);
+    assert_int_equal(
+        secret_hash(strv_from_cstr("new-password-99"), PEPPER, &cost, hash),
+        GW_OK);
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    assert_int_equal(db_officer_set_hash(db, "officer.a", hash, NOW), GW_OK);
+    assert_int_equal(db_officer_set_disabled(db, "officer.b", true, NOW),
+                     GW_OK);
+    db_close(db);
+    assert_int_equal(get(&a, "/queue"), 303);
+    assert_int_equal(get(&b, "/queue"), 303);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 401);
+    assert_int_equal(login(&a, "officer.a", "new-password-99"), 303);
+    assert_int_equal(login(&b, "officer.b", PASSWORD), 401); /* disabled */
+    agent_free(&a);
+    agent_free(&b);
+}
+
 /* The whole loop: resolve, the member's SMS queued to her alone, the
  * audit on the item's page, and no second resolution. */
 static void test_resolve(void **state)
@@ -582,6 +612,195 @@ static void test_resolve(void **state)
     agent_free(&a);
 }
 
+static long long member_id_of(struct fixture *fx, const char *code)
+{
+    char sql[128];
+
+    (void)snprintf(sql, sizeof(sql), "SELECT id FROM members WHERE code = '%s'",
+                   code);
+    return count(fx, sql);
+}
+
+/* Officer x member/leader/search URL: her communes' people only, and the
+ * same 404 for another commune's as for nobody. */
+static void test_people_access(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const users[] = {"officer.a", "officer.b", "union.a",
+                                        "admin"};
+    /* whether users[i] sees X01 and X02 */
+    static const bool sees[][2] = {
+        {true, false}, {false, true}, {true, false}, {true, true}};
+    static const char *const member_urls[] = {"", "/timeline.csv",
+                                              "/receipts.csv"};
+    static const char *const leader_urls[] = {"", "/signs.csv", "/members.csv"};
+    long long members[2] = {member_id_of(fx, "TV02"), member_id_of(fx, "TV22")};
+    long long leaders[2] = {member_id_of(fx, "TV09"), member_id_of(fx, "TV21")};
+    static const char *const names[2] = {"Le Thi Mai", "Dang Thi Nga"};
+    size_t i, c, u;
+
+    for (i = 0; i < ARRAY_SIZE(users); i++) {
+        struct agent a;
+        char path[96];
+
+        agent_init(&a, fx);
+        assert_int_equal(login(&a, users[i], PASSWORD), 303);
+        for (c = 0; c < 2; c++) {
+            long want = sees[i][c] ? 200 : 404;
+
+            for (u = 0; u < ARRAY_SIZE(member_urls); u++) {
+                (void)snprintf(path, sizeof(path), "/member/%lld%s", members[c],
+                               member_urls[u]);
+                if (get(&a, path) != want)
+                    fail_msg("%s GET %s gave %ld, want %ld", users[i], path,
+                             a.status, want);
+            }
+            for (u = 0; u < ARRAY_SIZE(leader_urls); u++) {
+                (void)snprintf(path, sizeof(path), "/leader/%lld%s", leaders[c],
+                               leader_urls[u]);
+                if (get(&a, path) != want)
+                    fail_msg("%s GET %s gave %ld, want %ld", users[i], path,
+                             a.status, want);
+            }
+            /* a member is no leader: no leader page */
+            (void)snprintf(path, sizeof(path), "/leader/%lld", members[c]);
+            assert_int_equal(get(&a, path), 404);
+            /* the search finds her only where she may be seen */
+            (void)snprintf(path, sizeof(path), "/search?q=%s",
+                           c == 0 ? "le+thi+mai" : "NGA");
+            assert_int_equal(get(&a, path), 200);
+            if (has(&a, names[c]) != sees[i][c])
+                fail_msg("%s search %s: found %d", users[i], path,
+                         has(&a, names[c]));
+            (void)snprintf(path, sizeof(path), "/search.csv?q=%s",
+                           c == 0 ? "000002" : "000022");
+            assert_int_equal(get(&a, path), 200);
+            assert_int_equal(has(&a, names[c]), sees[i][c]);
+        }
+        for (u = 0; u < 3; u++) {
+            static const char *const bad[] = {"/member/0", "/member/99999",
+                                              "/member/1/other.csv"};
+
+            assert_int_equal(get(&a, bad[u]), 404);
+        }
+        agent_free(&a);
+    }
+}
+
+/* Her whole story: the full phone (here only), loans, receipts, what
+ * she sent (PINs as stored, masked), what was sent and why it failed,
+ * newest first, by pages. */
+static void test_member_story(void **state)
+{
+    struct fixture *fx = *state;
+    struct db *db = NULL;
+    struct agent a;
+    char path[64], sql[512];
+    long long id = member_id_of(fx, "TV02");
+    int i;
+
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    for (i = 0; i < 55; i++) {
+        (void)snprintf(sql, sizeof(sql),
+                       "INSERT INTO inbound (provider, provider_id, channel,"
+                       " phone, text, received_at) VALUES ('kannel', 'm%d',"
+                       " 'sms', '+84912000002', 'SD lan %d', %d)",
+                       i, i, 1779200000 + i);
+        assert_int_equal(member_fixture_sql(db, sql), GW_OK);
+    }
+    assert_int_equal(
+        member_fixture_sql(
+            db,
+            "INSERT INTO inbound (provider, provider_id, channel, phone, text,"
+            " received_at) VALUES ('kannel', 'x1', 'sms', '+84912000002',"
+            " 'XN K7Q2M9 ****', 1779245000);"
+            "INSERT INTO outbox (phone, text, kind, member_id, state, attempts,"
+            " next_at, provider, last_error, created_at, updated_at) SELECT"
+            " '+84912000002', 'NHCS: bien lai giao', 'RECEIPT', id,"
+            " 'DELIVERED', 1, 0, 'kannel', NULL, 1779245100, 1779245160 FROM"
+            " members WHERE code = 'TV02';"
+            "INSERT INTO outbox (phone, text, kind, member_id, state, attempts,"
+            " next_at, provider, last_error, created_at, updated_at) SELECT"
+            " '+84912000002', 'NHCS: tra loi hong', 'REPLY', id, 'FAILED', 8,"
+            " 0, 'kannel', 'status 400 | Bad phone number', 1779245200,"
+            " 1779245300 FROM members WHERE code = 'TV02';"
+            "INSERT INTO outbox (phone, text, kind, member_id, state, attempts,"
+            " next_at, provider, last_error, created_at, updated_at) SELECT"
+            " '+84912000002', 'NHCS: nhac no', 'REMINDER', id, 'UNDELIVERED',"
+            " 1, 0, 'kannel', NULL, 1779245400, 1779245460 FROM members WHERE"
+            " code = 'TV02';"),
+        GW_OK);
+    db_close(db);
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    (void)snprintf(path, sizeof(path), "/member/%lld", id);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "<h1>Le Thi Mai</h1>"));
+    assert_true(has(&a, "0912000002")); /* the whole number, here only */
+    assert_true(has(&a, "CN"));         /* her loan */
+    assert_true(has(&a, "K7Q2M9") && has(&a, "G8H9J2") && has(&a, "D5E6F7"));
+    assert_true(has(&a, "XN K7Q2M9 ****"));
+    assert_true(has(&a, "Đã tới máy"));
+    assert_true(has(&a, "nhà cung cấp từ chối: số điện thoại hoặc nội dung "
+                        "không hợp lệ"));
+    assert_true(has(&a, "8 lần gửi"));
+    assert_true(has(&a, "không tới được máy"));
+    assert_true(strstr(a.body, "nhac no") < strstr(a.body, "XN K7Q2M9 ****"));
+    assert_true(has(&a, "?page=1\">Cũ hơn"));
+    assert_false(has(&a, "SD lan 0<")); /* the oldest: on page 2 */
+    (void)snprintf(path, sizeof(path), "/member/%lld?page=1", id);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "SD lan 0<"));
+    assert_true(has(&a, "?page=0\">&larr; Mới hơn"));
+    (void)snprintf(path, sizeof(path), "/member/%lld/timeline.csv", id);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "at,direction,kind,text,state"));
+    assert_true(has(&a, "REPLY,NHCS: tra loi hong,FAILED,8,kannel"));
+    assert_true(has(&a, "SD lan 0"));
+    agent_free(&a);
+}
+
+/* A leader's warning signs, each with the receipts behind it, and the
+ * members her SMS never reached. */
+static void test_leader_signs(void **state)
+{
+    struct fixture *fx = *state;
+    struct db *db = NULL;
+    struct agent a;
+    char path[64];
+    long long id = member_id_of(fx, "TV09");
+
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    /* handed to the bank three days after its session day */
+    assert_int_equal(member_fixture_sql(db, "UPDATE collections SET"
+                                            " remitted_at = 1774000000 WHERE"
+                                            " receipt_code = 'A2B3C4'"),
+                     GW_OK);
+    db_close(db);
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "union.a", PASSWORD), 303);
+    (void)snprintf(path, sizeof(path), "/leader/%lld", id);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "Phiếu đã huỷ: 1"));
+    assert_true(has(&a, "Thành viên báo sai: 1"));
+    assert_true(has(&a, "Chưa hạch toán: 1")); /* G8H9J2 */
+    assert_true(has(&a, "Nộp ngân hàng muộn: 1"));
+    assert_true(has(&a, "<b>D5E6F7</b>") && has(&a, "<b>A2B3C4</b>"));
+    (void)snprintf(path, sizeof(path), "href=\"/item/%lld/DISPUTE\"", fx->a_id);
+    assert_true(has(&a, path)); /* the dispute links to its item */
+    assert_true(has(&a, "chưa liên lạc được"));
+    assert_true(has(&a, "0912***001"));
+    assert_false(has(&a, "0912000001"));
+    (void)snprintf(path, sizeof(path), "/leader/%lld/signs.csv", id);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "Phiếu đã huỷ,D5E6F7,Le Thi Mai,"));
+    assert_true(has(&a, "Nộp ngân hàng muộn,A2B3C4,"));
+    (void)snprintf(path, sizeof(path), "/leader/%lld/members.csv", id);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "1,TV01,Nguyen Thi Hoa,0912***001,,yes"));
+    agent_free(&a);
+}
+
 /* The CSV export: masked phones, the member's words, no formula. */
 static void test_csv(void **state)
 {
@@ -616,8 +835,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lockout, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_idle_timeout, fx_setup,
                                         fx_teardown),
+        cmocka_unit_test_setup_teardown(test_account_changes_end_sessions,
+                                        fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_resolve, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_csv, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_people_access, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_member_story, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_leader_signs, fx_setup,
+                                        fx_teardown),
     };
     int rc;
 
