@@ -83,7 +83,7 @@ dt_serve() {
     "$1" serve --config "$2" 2>>"$3" &
     DT_PID=$!
     DT_PIDS="$DT_PIDS $DT_PID"
-    dt_wait_http "http://127.0.0.1:$(sed -n 's/^port = //p' "$2")/healthz" 100
+    dt_wait_http "http://127.0.0.1:$(sed -n 's/^port = //p' "$2" | head -1)/healthz" 100
 }
 
 # dt_bg CMD...: starts a helper in the background, remembered.

@@ -16,6 +16,8 @@
 #include "common/banned.h"
 
 #define NOTE_MAX 500
+/* Items listed on the page; the count and the CSV have them all. */
+#define QUEUE_SHOWN 200
 
 static const struct {
     const char *kind;
@@ -97,6 +99,8 @@ static gw_err list_row(void *cls, const struct db_queue_item *it)
 
     l->n++;
     l->late += late;
+    if (l->n > QUEUE_SHOWN)
+        return GW_OK;
     page_f(p,
            "<tr%s><td data-h=\"Loại\"><span><a href=\"/item/%D/%s\">%s</a>%s"
            "</span></td><td data-h=\"Mở\"><span>%D ngày</span></td>"
@@ -156,6 +160,11 @@ void console_queue(struct creq *r, struct cresp *s)
                "<th>Số tiền</th><th>Ghi chú</th></tr></thead><tbody>");
         page_append(&s->page, &rows);
         page_f(&s->page, "</tbody></table>");
+        if (l.n > QUEUE_SHOWN)
+            page_f(&s->page,
+                   "<p>... và %D việc nữa, mới hơn: <a href=\"/queue.csv\">tải "
+                   "CSV</a> để xem hết.</p>",
+                   (int64_t)(l.n - QUEUE_SHOWN));
     }
     layout_end(&s->page);
     page_release(&rows);

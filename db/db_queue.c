@@ -15,28 +15,34 @@
     " SELECT 'DISPUTE' AS kind, c.id AS cid, COALESCE((SELECT MIN(a.at)"       \
     "  FROM audit a WHERE a.object = c.receipt_code AND a.action = 'dispute'"  \
     "  AND a.after = 'DISPUTED'), c.updated_at) AS since, -1 AS booked"        \
-    "  FROM collections c WHERE c.disputed_from IS NOT NULL"                   \
+    "  FROM collections c WHERE c.group_id IN (SELECT gid FROM mine)"          \
+    "  AND c.disputed_from IS NOT NULL"                                        \
     " UNION ALL"                                                               \
     " SELECT 'UNBOOKED', c.id, CAST((julianday(c.session_on) - 2440588.5)"     \
     "  * 86400 AS INTEGER) + 61200, -1 FROM collections c"                     \
-    "  WHERE (c.state IN ('RECORDED', 'CONFIRMED') AND c.session_on < ?2)"     \
-    "  OR c.state = 'UNPOSTED'"                                                \
+    "  WHERE c.group_id IN (SELECT gid FROM mine) AND"                         \
+    "  ((c.state IN ('RECORDED', 'CONFIRMED') AND c.session_on < ?2)"          \
+    "  OR c.state = 'UNPOSTED')"                                               \
     " UNION ALL"                                                               \
     " SELECT 'MISMATCH', c.id, p.imported_at,"                                 \
     "  p.interest + p.savings + p.principal FROM collections c"                \
     "  JOIN postings p ON p.receipt_code = c.receipt_code"                     \
-    "  WHERE p.interest <> c.interest OR p.savings <> c.savings"               \
-    "  OR p.principal <> c.principal"                                          \
+    "  WHERE c.group_id IN (SELECT gid FROM mine)"                             \
+    "  AND c.state IN ('POSTED', 'VOIDED') AND (c.state = 'VOIDED'"            \
+    "  OR p.interest <> c.interest OR p.savings <> c.savings"                  \
+    "  OR p.principal <> c.principal)"                                         \
     " UNION ALL"                                                               \
-    " SELECT 'UNDELIVERED', c.id, MAX(o.updated_at), -1 FROM collections c"    \
-    "  JOIN outbox o ON o.inbound_id = c.inbound_id"                           \
-    "  AND o.member_id = c.member_id AND o.kind = 'RECEIPT'"                   \
-    "  WHERE c.state = 'POSTED' AND o.state IN ('UNDELIVERED', 'FAILED')"      \
-    "  GROUP BY c.id)"
+    " SELECT 'UNDELIVERED', c.id, MAX(o.updated_at), -1 FROM outbox o"         \
+    "  JOIN collections c ON c.inbound_id = o.inbound_id"                      \
+    "  AND c.member_id = o.member_id"                                          \
+    "  WHERE o.state IN ('UNDELIVERED', 'FAILED') AND o.kind = 'RECEIPT'"      \
+    "  AND c.state = 'POSTED' GROUP BY c.id)"
 
 #define QUEUE_SELECT                                                           \
     "WITH me AS (SELECT id, role FROM officers WHERE id = ?1"                  \
-    " AND disabled = 0), " QUEUE_ITEMS                                         \
+    " AND disabled = 0), mine AS (SELECT g.id AS gid FROM groups g, me"        \
+    " WHERE me.role = 'admin' OR g.commune_id IN (SELECT commune_id FROM"      \
+    " officer_communes WHERE officer_id = me.id)), " QUEUE_ITEMS               \
     " SELECT i.kind, c.id, c.receipt_code, c.state, c.session_on,"             \
     " c.interest, c.savings, c.principal, i.booked, i.since, co.id, co.name,"  \
     " g.name, m.code, m.full_name, m.phone, l.full_name,"                      \

@@ -5,7 +5,8 @@
  *   DISPUTE      the member answered SAI;
  *   UNBOOKED     recorded or confirmed, its session passed and the bank
  *                has not booked it (or the report marked it UNPOSTED);
- *   MISMATCH     the bank booked other amounts than the leader recorded;
+ *   MISMATCH     the bank booked other amounts than the leader recorded,
+ *                or booked a receipt its leader had voided;
  *   UNDELIVERED  booked, but the member's receipt SMS never reached her
  *                (UNDELIVERED or FAILED).
  * An item stays open until a resolution is recorded for it. Every query

@@ -206,8 +206,8 @@ static gw_err msg_row(sqlite3_stmt *st, void *arg)
 gw_err db_story_timeline(struct db *db, int64_t member_id, int page,
                          int per_page, db_msg_fn fn, void *ctx, bool *more)
 {
-    /* Her phone's inbound rows, and every message to her (by member, or
-     * to her phone before she was linked to it). */
+    /* Her phone's inbound rows, and every message to her (each carries
+     * her member id). */
     static const char sql[] =
         "WITH me AS (SELECT phone FROM members WHERE id = ?1)"
         " SELECT * FROM ("
@@ -217,12 +217,7 @@ gw_err db_story_timeline(struct db *db, int64_t member_id, int page,
         " UNION ALL"
         " SELECT 0, o.created_at, 'sms', o.kind, o.text, o.state,"
         "  o.attempts, COALESCE(o.provider, ''), COALESCE(o.last_error, ''),"
-        "  o.updated_at, o.id FROM outbox o WHERE o.member_id = ?1"
-        " UNION ALL"
-        " SELECT 0, o.created_at, 'sms', o.kind, o.text, o.state,"
-        "  o.attempts, COALESCE(o.provider, ''), COALESCE(o.last_error, ''),"
-        "  o.updated_at, o.id FROM outbox o, me WHERE o.phone = me.phone"
-        "  AND o.member_id IS NULL)"
+        "  o.updated_at, o.id FROM outbox o WHERE o.member_id = ?1)"
         " ORDER BY at DESC, dir, rid DESC LIMIT ?2 OFFSET ?3";
     sqlite3_stmt *st = db_stmt(db, sql);
     struct timeline_cb t;
