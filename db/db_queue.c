@@ -9,7 +9,9 @@
 
 /* Every item, open or not, with the instant it opened; ?2 is today. A
  * dispute stays an item after the receipt moves on (a booking does not
- * settle what the member said). Vietnam midnight is UTC+7. */
+ * settle what the member said). Vietnam midnight is UTC+7. Each kind
+ * reads only the officer's groups (mine), by the receipts' group index;
+ * a receipt's SMS is found by its member (outbox_member_kind). */
 #define QUEUE_ITEMS                                                            \
     "items AS ("                                                               \
     " SELECT 'DISPUTE' AS kind, c.id AS cid, COALESCE((SELECT MIN(a.at)"       \
@@ -32,11 +34,11 @@
     "  OR p.interest <> c.interest OR p.savings <> c.savings"                  \
     "  OR p.principal <> c.principal)"                                         \
     " UNION ALL"                                                               \
-    " SELECT 'UNDELIVERED', c.id, MAX(o.updated_at), -1 FROM outbox o"         \
-    "  JOIN collections c ON c.inbound_id = o.inbound_id"                      \
-    "  AND c.member_id = o.member_id"                                          \
-    "  WHERE o.state IN ('UNDELIVERED', 'FAILED') AND o.kind = 'RECEIPT'"      \
-    "  AND c.state = 'POSTED' GROUP BY c.id)"
+    " SELECT 'UNDELIVERED', c.id, MAX(o.updated_at), -1 FROM collections c"    \
+    "  JOIN outbox o ON o.member_id = c.member_id AND o.kind = 'RECEIPT'"      \
+    "  AND o.inbound_id = c.inbound_id"                                        \
+    "  WHERE c.group_id IN (SELECT gid FROM mine) AND c.state = 'POSTED'"      \
+    "  AND o.state IN ('UNDELIVERED', 'FAILED') GROUP BY c.id)"
 
 #define QUEUE_SELECT                                                           \
     "WITH me AS (SELECT id, role FROM officers WHERE id = ?1"                  \

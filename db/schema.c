@@ -312,11 +312,10 @@ static const char *const migration_8[] = {
     " officer_id INTEGER NOT NULL REFERENCES officers(id),"
     " at INTEGER NOT NULL,"
     " UNIQUE (collection_id, kind));",
-    /* The queue walks receipts by state, a receipt's SMS back to it, and
-     * an item's story by code; a member's page reads what her phone sent,
-     * a leader's page the receipts she recorded. */
+    /* The queue walks receipts by state, and an item's story by code; a
+     * member's page reads what her phone sent, a leader's page the
+     * receipts she recorded. */
     "CREATE INDEX collections_state ON collections(state, session_on);",
-    "CREATE INDEX collections_inbound ON collections(inbound_id);",
     "CREATE INDEX collections_leader ON collections(leader_id, session_on);",
     "CREATE INDEX audit_object ON audit(object, at);",
     "CREATE INDEX inbound_phone ON inbound(phone, received_at);",

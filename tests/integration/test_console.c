@@ -801,6 +801,61 @@ static void test_leader_signs(void **state)
     agent_free(&a);
 }
 
+/* Each kind of item: a booking that differs from the receipt, a voided
+ * receipt the bank booked, a booked receipt whose SMS never arrived. */
+static void test_queue_kinds(void **state)
+{
+    struct fixture *fx = *state;
+    struct db *db = NULL;
+    struct agent a;
+
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    assert_int_equal(
+        member_fixture_sql(
+            db,
+            "INSERT INTO postings (receipt_code, posted_on, interest, savings,"
+            " principal, imported_at) VALUES ('A2B3C4', '2026-03-18', 150000,"
+            " 20000, 0, 1774000000), ('D5E6F7', '2026-04-18', 198000, 0, 0,"
+            " 1776500000);"
+            "INSERT INTO inbound (provider, provider_id, channel, phone, text,"
+            " received_at) VALUES ('kannel', 'thu-a2', 'sms', '+84912000009',"
+            " 'THU 2 198000 20000 ****', 1773716400);"
+            "UPDATE collections SET inbound_id = (SELECT id FROM inbound WHERE"
+            " provider_id = 'thu-a2') WHERE receipt_code = 'A2B3C4';"
+            "INSERT INTO outbox (phone, text, kind, member_id, inbound_id,"
+            " state, attempts, next_at, created_at, updated_at) SELECT"
+            " '+84912000002', 'NHCS: bien lai A2B3C4', 'RECEIPT', c.member_id,"
+            " c.inbound_id, 'FAILED', 8, 0, 1773716400, 1773720000 FROM"
+            " collections c WHERE c.receipt_code = 'A2B3C4';"),
+        GW_OK);
+    db_close(db);
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    assert_int_equal(get(&a, "/queue.csv"), 200);
+    assert_true(has(&a, "MISMATCH,A2B3C4,"));
+    assert_true(has(&a, ",198000,20000,0,170000,POSTED")); /* booked 170k */
+    assert_true(has(&a, "MISMATCH,D5E6F7,"));              /* voided */
+    assert_true(has(&a, "UNDELIVERED,A2B3C4,"));
+    assert_true(has(&a, "DISPUTE,K7Q2M9,"));
+    assert_true(has(&a, "UNBOOKED,G8H9J2,"));
+    /* oldest first */
+    assert_true(strstr(a.body, "UNDELIVERED,A2B3C4") < /* its SMS failed */
+                strstr(a.body, "MISMATCH,A2B3C4"));    /* before the import */
+    assert_true(strstr(a.body, "UNBOOKED,G8H9J2") <
+                strstr(a.body, "DISPUTE,K7Q2M9"));
+    assert_int_equal(get(&a, "/queue"), 200);
+    assert_true(has(&a, "Lệch số tiền") && has(&a, "Biên lai chưa tới"));
+    assert_true(has(&a, "NH ghi 170.000"));
+    assert_true(has(&a, "quá hạn")); /* March: long overdue */
+    /* the other commune sees none of them */
+    agent_free(&a);
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.b", PASSWORD), 303);
+    assert_int_equal(get(&a, "/queue.csv"), 200);
+    assert_false(has(&a, "A2B3C4") || has(&a, "D5E6F7"));
+    agent_free(&a);
+}
+
 /* The CSV export: masked phones, the member's words, no formula. */
 static void test_csv(void **state)
 {
@@ -839,6 +894,8 @@ int main(void)
                                         fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_resolve, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_csv, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_queue_kinds, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_people_access, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_member_story, fx_setup,
