@@ -5,6 +5,8 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "db/db_home.h"
+#include "text/date.h"
 #include "cli/import.h"
 #include "common/util.h"
 #include "db/db.h"
@@ -96,6 +98,18 @@ static int run_import(const char *db_path, enum import_kind kind,
         return 1;
     }
     err = import_file(db, kind, file, stderr, (int64_t)time(NULL), &res);
+    /* The bank's loans as of this session: the overdue ratio's history
+     * (the console's charts). A failure here loses a chart point only. */
+    if (err == GW_OK && kind == IMPORT_LOANS) {
+        int64_t now = (int64_t)time(NULL);
+        struct dt_date d = date_local((time_t)now, NULL);
+        char today[DT_DATE_SIZE];
+
+        date_format_iso(&d, today, sizeof(today));
+        if (db_kpi_snapshot(db, today, now) != GW_OK)
+            (void)fprintf(stderr, "diemtua import: the KPI history was not "
+                                  "kept for this import\n");
+    }
     db_close(db);
     if (err == GW_OK) {
         (void)printf("%s: %zu rows imported (%s)\n", file, res.rows,

@@ -108,7 +108,8 @@ struct dt_config {
     unsigned console_idle_minutes; /* a session unused this long ends */
     unsigned console_max_fails;    /* wrong passwords that lock */
     unsigned console_lock_minutes;
-    unsigned console_escalate_days; /* an item older: overdue, escalated */
+    unsigned console_escalate_days;      /* an item older: overdue, escalated */
+    char console_training[CFG_STR_SIZE]; /* commune codes for the simulator */
 
     /* provider sections */
     struct cfg_provider kannel;

@@ -80,7 +80,7 @@ void console_login_get(struct creq *r, struct cresp *s, const char *error)
     char pre[DB_TOKEN_HEX_SIZE];
 
     if (error == NULL && console_auth(r)) {
-        resp_redirect(s, "/queue");
+        resp_redirect(s, "/");
         return;
     }
     /* The token already given is kept: a second tab, or the browser's own
@@ -212,7 +212,7 @@ void console_login_post(struct creq *r, struct cresp *s)
         return;
     }
     audit(r, r->me.user, "console.login", "ok");
-    resp_redirect(s, "/queue");
+    resp_redirect(s, "/");
 }
 
 bool console_auth(struct creq *r)

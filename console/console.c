@@ -69,20 +69,23 @@ void layout_begin(struct page *p, const struct creq *r, const char *title)
            "<meta name=\"viewport\" content=\"width=device-width, "
            "initial-scale=1\"><title>%s - diemtua</title>"
            "<link rel=\"stylesheet\" href=\"/static/console.css\"></head>"
-           "<body><header><a class=\"brand\" href=\"/queue\">diemtua</a>",
+           "<body><header><a class=\"brand\" href=\"/\">diemtua</a>",
            title);
     if (r->authed)
-        page_f(p,
-               "<nav><a href=\"/queue\">Hàng đợi</a>"
-               "<form class=\"find\" method=\"get\" action=\"/search\">"
-               "<input name=\"q\" aria-label=\"Tìm thành viên\" "
-               "placeholder=\"Tên, mã, số cuối ĐT\" maxlength=\"60\">"
-               "<button type=\"submit\">Tìm</button></form></nav>"
-               "<form class=\"who\" method=\"post\" action=\"/logout\">"
-               "<span>%s (%s)</span><input type=\"hidden\" name=\"csrf\" "
-               "value=\"%s\"><button type=\"submit\">Đăng xuất</button>"
-               "</form>",
-               r->me.user, r->me.role, r->csrf);
+        page_f(
+            p,
+            "<nav><a href=\"/\">Tổng quan</a> <a href=\"/queue\">Hàng đợi</a>"
+            " <a href=\"/delivery\">Gửi tin</a>"
+            " <a href=\"/simulator\">Tập huấn</a>"
+            "<form class=\"find\" method=\"get\" action=\"/search\">"
+            "<input name=\"q\" aria-label=\"Tìm thành viên\" "
+            "placeholder=\"Tên, mã, số cuối ĐT\" maxlength=\"60\">"
+            "<button type=\"submit\">Tìm</button></form></nav>"
+            "<form class=\"who\" method=\"post\" action=\"/logout\">"
+            "<span>%s (%s)</span><input type=\"hidden\" name=\"csrf\" "
+            "value=\"%s\"><button type=\"submit\">Đăng xuất</button>"
+            "</form>",
+            r->me.user, r->me.role, r->csrf);
     page_f(p, "</header><main>");
 }
 
@@ -169,7 +172,8 @@ static void route(struct creq *r, struct cresp *s)
     if (get && strcmp(r->path, "/static/console.css") == 0) {
         s->status = 200;
         s->ctype = "text/css; charset=utf-8";
-        page_f(&s->page, "%s", console_css);
+        for (size_t i = 0; console_css[i]; i++)
+            page_f(&s->page, console_css[i]);
         return;
     }
     if (get && strcmp(r->path, "/favicon.ico") == 0) {
@@ -196,8 +200,16 @@ static void route(struct creq *r, struct cresp *s)
     }
     if (!get && strcmp(r->path, "/logout") == 0)
         console_logout(r, s);
-    else if (get && (strcmp(r->path, "/") == 0))
-        resp_redirect(s, "/queue");
+    else if (get && strcmp(r->path, "/") == 0)
+        console_home(r, s);
+    else if (get && strcmp(r->path, "/home.csv") == 0)
+        console_home_csv(r, s);
+    else if (get && strcmp(r->path, "/delivery") == 0)
+        console_delivery(r, s, false);
+    else if (get && strcmp(r->path, "/delivery.csv") == 0)
+        console_delivery(r, s, true);
+    else if (strcmp(r->path, "/simulator") == 0)
+        console_sim(r, s);
     else if (get && strcmp(r->path, "/queue") == 0)
         console_queue(r, s);
     else if (get && strcmp(r->path, "/queue.csv") == 0)

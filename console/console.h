@@ -17,6 +17,7 @@
 
 struct console;
 struct templates;
+struct phrases;
 
 struct console_deps {
     const struct dt_config *cfg;
@@ -24,6 +25,8 @@ struct console_deps {
     /* Wakes the outbox sender after a resolution queued an SMS. */
     void (*notify)(void *cls);
     void *notify_cls;
+    /* People's own words, as the SMS handlers read them (simulator). */
+    const struct phrases *phrases;
     /* The clock (Unix seconds); NULL: time(). Tests move it. */
     int64_t (*clock)(void);
 };

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/dt_limits.h"
 #include "console/console.h"
 #include "console/html.h"
 #include "db/db.h"
@@ -16,10 +17,23 @@
 #define CONSOLE_COOKIE "dt_session"
 #define CONSOLE_PRE_COOKIE "dt_login" /* the login form's own CSRF token */
 
+/* A USSD session of the simulator, kept here so that a PIN typed in it
+ * never travels back to the browser. */
+#define SIM_SLOTS 32
+#define SIM_PATH_MAX 1024
+struct sim_slot {
+    char token_hash[DB_TOKEN_HEX_SIZE]; /* whose (console session) */
+    char phone[DT_PHONE_SIZE];
+    char path[SIM_PATH_MAX + 1];
+    char session[32];
+    int64_t at;
+};
+
 struct console {
     struct console_deps deps;
     struct MHD_Daemon *daemon;
     struct db *db; /* used by the daemon's one thread only */
+    struct sim_slot sim[SIM_SLOTS];
 };
 
 struct creq {
@@ -88,10 +102,17 @@ void console_leader(struct creq *r, struct cresp *s, int64_t id,
                     const char *what);
 void console_search(struct creq *r, struct cresp *s, bool csv);
 
+/* pages_home.c, pages_delivery.c */
+void console_home(struct creq *r, struct cresp *s);
+void console_home_csv(struct creq *r, struct cresp *s);
+void console_delivery(struct creq *r, struct cresp *s, bool csv);
+/* pages_sim.c: the phone simulator of the training communes. */
+void console_sim(struct creq *r, struct cresp *s);
+
 /* A list in CSV: its file name, and the body from csv_out.h. */
 void resp_csv(struct cresp *s, const char *filename);
 
 /* The stylesheet (/static/console.css). */
-extern const char console_css[];
+extern const char *const console_css[]; /* parts, NULL-ended */
 
 #endif

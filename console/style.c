@@ -7,7 +7,7 @@
 #include "console/console_int.h"
 #include "common/banned.h"
 
-const char console_css[] =
+static const char base[] =
     "*{box-sizing:border-box}"
     "body{margin:0;font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,"
     "sans-serif;color:#1d2430;background:#f4f5f7}"
@@ -75,7 +75,21 @@ const char console_css[] =
     ".find input{width:11rem;padding:.3rem;min-height:auto}"
     ".find button{margin:0;min-height:auto;padding:.3rem .6rem;"
     "background:#fff;color:#14532d}"
-    ".search input{max-width:28rem}.pager a{margin-right:1rem}"
+    ".search input{max-width:28rem}.pager a{margin-right:1rem}";
+
+/* The second half: C compilers need not take longer string literals. */
+static const char more[] =
+    ".group{margin:1.2rem 0}.group h2 small{color:#5b6474;font-weight:400}"
+    ".charts{display:flex;flex-wrap:wrap;gap:.5rem;margin:.4rem 0}"
+    ".chart{margin:0;background:#fff;padding:.3rem .4rem;border-radius:6px}"
+    ".chart figcaption{font-size:.85rem}"
+    ".phone{max-width:20rem;background:#1d2430;color:#e8f5e9;padding:.8rem;"
+    "border-radius:14px;font-family:monospace;margin:.8rem 0}"
+    ".phone .screen{white-space:pre-wrap;margin:0;font-size:1rem}"
+    ".phone .sms{background:#2d3748;padding:.4rem;border-radius:6px}"
+    ".phone .other{color:#a0aec0}.phone .error{color:#8b1a1a}"
+    ".sim select{display:block;width:100%%;max-width:28rem;padding:.5rem}"
+    ".depth{padding-left:1.2rem}"
     "@media (min-width:48rem){"
     "table.list{display:table;width:auto;border-collapse:collapse;"
     "background:#fff}table.list tbody{display:table-row-group}"
@@ -87,3 +101,5 @@ const char console_css[] =
     "table.list tr.late td:first-child{border-left:5px solid #c81e1e}"
     "table.list tr.late{border-left:0}"
     ".num{text-align:right}}";
+
+const char *const console_css[] = {base, more, NULL};

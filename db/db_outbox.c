@@ -79,6 +79,26 @@ gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
     return err;
 }
 
+gw_err db_outbox_simulated(struct db *db, const char *phone, const char *text,
+                           const char *kind, int64_t member_id,
+                           int64_t inbound_id, int64_t now)
+{
+    static const char sql[] =
+        "UPDATE outbox SET state = 'SENT', attempts = 1, provider ="
+        " 'simulator', provider_msg_id = 'sim-' || id WHERE id = ?1";
+    sqlite3_stmt *st;
+    int64_t id = 0;
+    gw_err err = db_outbox_enqueue(db, phone, text, kind, member_id, inbound_id,
+                                   now, &id);
+
+    if (err)
+        return err;
+    if ((st = db_stmt(db, sql)) == NULL)
+        return GW_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    return db_exec_stmt(db, st, "outbox simulated");
+}
+
 static void read_outmsg(sqlite3_stmt *st, struct db_outmsg *m)
 {
     m->id = sqlite3_column_int64(st, 0);

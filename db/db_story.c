@@ -270,6 +270,27 @@ gw_err db_story_search(struct db *db, int64_t officer_id, const char *q,
     return each_row(db, st, "search", person_row, &c);
 }
 
+gw_err db_story_training(struct db *db, int64_t officer_id, const char *codes,
+                         int limit, db_person_fn fn, void *ctx)
+{
+    static const char sql[] = PERSON_COLS
+        "WHERE " SEES("g.commune_id") " AND instr(',' || ?2 ||"
+                                      " ',', ',' || co.code || ',') > 0 ORDER "
+                                      "BY m.role <> 'leader',"
+                                      " co.name, g.name, m.seq LIMIT ?3";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    struct cb c;
+
+    c.fn.person = fn;
+    c.ctx = ctx;
+    if (st == NULL)
+        return GW_EDB;
+    sqlite3_bind_int64(st, 1, officer_id);
+    db_bind_text(st, 2, codes);
+    sqlite3_bind_int(st, 3, limit);
+    return each_row(db, st, "training", person_row, &c);
+}
+
 gw_err db_story_group(struct db *db, int64_t group_id, db_person_fn fn,
                       void *ctx)
 {

@@ -120,4 +120,9 @@ struct db_session_sum {
 gw_err db_story_sessions(struct db *db, int64_t group_id, const char *today,
                          struct db_session_sum *out, int n, int *got);
 
+/* Members of the officer's communes whose code is in codes ("C01,C02"):
+ * the phones of the training communes, for the simulator. */
+gw_err db_story_training(struct db *db, int64_t officer_id, const char *codes,
+                         int limit, db_person_fn fn, void *ctx);
+
 #endif

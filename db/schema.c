@@ -319,6 +319,16 @@ static const char *const migration_8[] = {
     "CREATE INDEX collections_leader ON collections(leader_id, session_on);",
     "CREATE INDEX audit_object ON audit(object, at);",
     "CREATE INDEX inbound_phone ON inbound(phone, received_at);",
+    /* Each group's loans as the bank exported them at a session (kept
+     * after every loans import): the overdue ratio's history. */
+    "CREATE TABLE kpi_history ("
+    " group_id INTEGER NOT NULL REFERENCES groups(id),"
+    " session_on TEXT NOT NULL,"
+    " outstanding INTEGER NOT NULL,"
+    " overdue INTEGER NOT NULL,"
+    " due INTEGER NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " PRIMARY KEY (group_id, session_on)) WITHOUT ROWID;",
     NULL,
 };
 

@@ -96,8 +96,9 @@ gw_err server_start_opts(const struct dt_config *cfg,
         err = httpd_start(cfg, srv->writer, srv->in, &srv->httpd);
     }
     if (err == GW_OK) {
-        struct console_deps cd = {cfg, &srv->tpl, notify_sender, srv->outbox,
-                                  opts ? opts->console_clock : NULL};
+        struct console_deps cd = {
+            cfg,         &srv->tpl,     notify_sender,
+            srv->outbox, &srv->phrases, opts ? opts->console_clock : NULL};
 
         err = console_start(&cd, &srv->console);
     }

@@ -181,3 +181,33 @@ gw_err phone_normalize(const char *in, size_t len, char out[DT_PHONE_SIZE],
     memcpy(out + 3, national, NATIONAL_LEN + 1);
     return GW_OK;
 }
+
+const char *phone_telco(const char *two_digits)
+{
+    /* docs: reference PROVIDERS.md, "Carrier / Prefixes" */
+    static const struct {
+        const char *prefixes; /* two digits each, space-separated */
+        const char *name;
+    } t[] = {
+        {"32 33 34 35 36 37 38 39 86 96 97 98", "Viettel"},
+        {"81 82 83 84 85 88 91 94", "VinaPhone"},
+        {"70 76 77 78 79 89 90 93", "MobiFone"},
+        {"52 56 58 92", "Vietnamobile"},
+        {"59 99", "Gmobile"},
+        {"87", "iTel"},
+        {"55", "Reddi"},
+    };
+    size_t i, j;
+
+    if (two_digits == NULL || strlen(two_digits) != 2)
+        return "Khác";
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        size_t len = strlen(t[i].prefixes);
+
+        for (j = 0; j + 1 < len; j += 3)
+            if (t[i].prefixes[j] == two_digits[0] &&
+                t[i].prefixes[j + 1] == two_digits[1])
+                return t[i].name;
+    }
+    return "Khác";
+}

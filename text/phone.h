@@ -24,4 +24,9 @@
 gw_err phone_normalize(const char *in, size_t len, char out[DT_PHONE_SIZE],
                        const char **why);
 
+/* The carrier a Vietnamese mobile's prefix was issued to, from the two
+ * digits after +84 ("96" -> "Viettel"), or "Khác" (other). Numbers are
+ * portable, so this is the prefix's carrier, not proof of the number's. */
+const char *phone_telco(const char *two_digits);
+
 #endif

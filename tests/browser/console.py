@@ -187,8 +187,11 @@ def main():
                 shot(drv, "console-login-" + tag)
             check("Đăng nhập" in drv.page_source, tag + ": the login page")
             login(drv, "canbo", "demo-officer-2026")
-            check(drv.current_url.endswith("/queue"),
-                  tag + ": logged in, on the queue")
+            check(drv.current_url.rstrip("/") == CONSOLE.rstrip("/"),
+                  tag + ": logged in, on the commune's home")
+            if tag != "after":
+                shot(drv, "console-home-" + tag)
+            drv.get(CONSOLE + "/queue")
             src = drv.page_source
             check("Tô Thị Sen" not in src,
                   tag + ": no item of another commune in the queue")
@@ -261,6 +264,54 @@ def main():
         finally:
             drv.quit()
 
+    # the commune's home, delivery, and the phone simulator
+    for width, height, tag in ((360, 800, "360"), (1280, 900, "desktop")):
+        drv = browser(width, height)
+        try:
+            login(drv, "canbo", "demo-officer-2026")
+            drv.get(CONSOLE + "/")
+            svgs = drv.find_elements(By.CSS_SELECTOR, "figure.chart svg")
+            check(len(svgs) >= 3 and all(s.size["width"] > 0 for s in svgs),
+                  tag + ": the home's charts render (%d)" % len(svgs))
+            shot(drv, "console-home-" + tag)
+            drv.get(CONSOLE + "/delivery")
+            check("Nhà mạng (theo đầu số)" in drv.page_source,
+                  tag + ": the delivery page")
+            shot(drv, "console-delivery-" + tag)
+            with LOCK:
+                before = len(SENT)
+            drv.get(CONSOLE + "/simulator")
+            drv.find_element(
+                By.CSS_SELECTOR, 'option[value="+84961204837"]').click()
+            drv.find_element(By.ID, "text").send_keys("so du a")
+            drv.find_element(By.CSS_SELECTOR,
+                             'button[value="sms"]').click()
+            settle(drv, lambda d: "Bạn gửi" in d.page_source)
+            check("Vay HN con no" in drv.page_source,
+                  tag + ": a simulated SD answers in the simulator")
+            drv.find_element(
+                By.CSS_SELECTOR, 'option[value="+84913482615"]').click()
+            drv.find_element(By.CSS_SELECTOR,
+                             'button[value="dial"]').click()
+            settle(drv, lambda d: "to truong" in d.page_source)
+            check("NHCS to truong" in drv.page_source,
+                  tag + ": a simulated USSD session opens the leader's menu")
+            drv.find_element(By.ID, "text").send_keys("3")
+            drv.find_element(By.CSS_SELECTOR,
+                             'button[value="ussd"]').click()
+            settle(drv, lambda d: "đã kết thúc" in d.page_source)
+            check("Phiên USSD đã kết thúc" in drv.page_source,
+                  tag + ": its TONG screen ends the session")
+            shot(drv, "console-simulator-" + tag)
+            time.sleep(1.5)
+            with LOCK:
+                after = len(SENT)
+            check(after == before,
+                  tag + ": the stub aggregator received nothing (%d, %d)"
+                  % (before, after))
+        finally:
+            drv.quit()
+
     # lockout: five wrong passwords, then even the right one waits
     drv = browser(360, 800)
     try:
@@ -271,7 +322,7 @@ def main():
         shot(drv, "console-locked-360")
         login(drv, "canbo2", "demo-officer2-2026")
         check("tạm khoá" in drv.page_source and
-              not drv.current_url.endswith("/queue"),
+              drv.current_url.endswith("/login"),
               "the right password waits for the lock to end")
     finally:
         drv.quit()

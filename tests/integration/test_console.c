@@ -27,6 +27,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "db/db.h"
+#include "db/db_home.h"
 #include "db/db_officer.h"
 #include "gateway/server.h"
 #include "handlers/pin.h"
@@ -135,6 +136,8 @@ static int fx_setup(void **state)
     fx->cfg.connection_timeout = 5;
     fx->port = free_port();
     fx->cfg.console_port = fx->port;
+    (void)snprintf(fx->cfg.console_training, sizeof(fx->cfg.console_training),
+                   "X01");
     assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
     assert_int_equal(member_fixture_load(db), GW_OK);
     assert_int_equal(member_fixture_sql(db, commune_b), GW_OK);
@@ -335,7 +338,7 @@ static void test_login_and_headers(void **state)
     assert_int_equal(login(&a, "nobody", PASSWORD), 401); /* the same */
     assert_true(has(&a, "Sai tên đăng nhập hoặc mật khẩu."));
     assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
-    assert_true(header(&a, "Location: /queue"));
+    assert_true(header(&a, "Location: /\r\n")); /* the commune home */
     assert_true(header(&a, "dt_session="));
     assert_false(header(&a, "Secure")); /* secure_cookies is off */
     assert_int_equal(get(&a, "/queue"), 200);
@@ -856,6 +859,142 @@ static void test_queue_kinds(void **state)
     agent_free(&a);
 }
 
+/* The commune at a glance: the officer's groups only, their sessions,
+ * and the charts drawn on the server. */
+static void test_home(void **state)
+{
+    struct fixture *fx = *state;
+    struct db *db = NULL;
+    struct agent a;
+
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    assert_int_equal(db_kpi_snapshot(db, "2026-04-20", NOW - 30 * 86400),
+                     GW_OK);
+    assert_int_equal(db_kpi_snapshot(db, "2026-05-20", NOW), GW_OK);
+    db_close(db);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM kpi_history"), 4);
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    assert_int_equal(get(&a, "/"), 200);
+    assert_true(has(&a, "Tổng quan các tổ"));
+    assert_true(has(&a, "<svg viewBox="));
+    assert_true(has(&a, "Tỷ lệ thu lãi") && has(&a, "Phần tiết kiệm") &&
+                has(&a, "Tỷ lệ nợ quá hạn"));
+    assert_true(has(&a, "<polyline"));
+    assert_true(has(&a, "2026-05-17") && has(&a, "2026-04-17"));
+    assert_false(has(&a, "To Binh Duc 1")); /* X02's group */
+    assert_false(has(&a, "<script"));
+    assert_int_equal(get(&a, "/home.csv"), 200);
+    assert_true(has(&a, "commune,group,session,members,paid"));
+    assert_true(has(&a, ",2026-05-17,"));
+    assert_false(has(&a, "Binh Duc"));
+    agent_free(&a);
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.b", PASSWORD), 303);
+    assert_int_equal(get(&a, "/"), 200);
+    assert_true(has(&a, "To Binh Duc 1"));
+    assert_false(has(&a, "An Thanh"));
+    agent_free(&a);
+}
+
+/* Delivery health: the officer's members' messages only, by provider
+ * and by telco (the number's prefix), and the day's spend. */
+static void test_delivery(void **state)
+{
+    struct fixture *fx = *state;
+    struct db *db = NULL;
+    struct agent a;
+
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    assert_int_equal(
+        member_fixture_sql(
+            db,
+            "INSERT INTO outbox (phone, text, kind, member_id, state, attempts,"
+            " next_at, provider, created_at, updated_at) SELECT m.phone, 'x',"
+            " 'REPLY', m.id, v.st, 1, 0, 'kannel', 1779242400, 1779242460"
+            " FROM members m, (SELECT 'DELIVERED' AS st UNION ALL SELECT"
+            " 'DELIVERED' UNION ALL SELECT 'UNDELIVERED' UNION ALL SELECT"
+            " 'FAILED') v WHERE m.code = 'TV01';"
+            "INSERT INTO outbox (phone, text, kind, member_id, state, attempts,"
+            " next_at, provider, created_at, updated_at) SELECT m.phone, 'x',"
+            " 'REPLY', m.id, 'FAILED', 8, 0, 'esms', 1779242400, 1779242460"
+            " FROM members m WHERE m.code = 'TV22';"
+            "INSERT INTO outbox (phone, text, kind, member_id, state, attempts,"
+            " next_at, created_at, updated_at) SELECT m.phone, 'x', 'REPLY',"
+            " m.id, 'QUEUED', 0, 4102444800, 1779245400, 1779245400 FROM"
+            " members m"
+            " WHERE m.code = 'TV01';"),
+        GW_OK);
+    db_close(db);
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    assert_int_equal(get(&a, "/delivery"), 200);
+    assert_true(has(&a, "<b>1</b> đang chờ gửi, cũ nhất 10 phút"));
+    assert_true(has(&a, "24 giờ qua") && has(&a, "7 ngày qua"));
+    assert_true(has(&a, "<span>kannel</span>"));
+    assert_false(has(&a, "<span>esms</span>"));     /* X02's */
+    assert_true(has(&a, "<span>VinaPhone</span>")); /* 091: VinaPhone */
+    assert_true(has(&a, "<span>3</span>"));         /* sent: 2 + 1 */
+    assert_true(has(&a, "<span>2 (66,6%)</span>")); /* delivered */
+    assert_true(has(&a, "ngân sách 20000 tin"));
+    assert_int_equal(get(&a, "/delivery.csv"), 200);
+    assert_true(has(&a, "24h,kannel,VinaPhone,91,3,2,1,1"));
+    assert_false(has(&a, "esms"));
+    agent_free(&a);
+}
+
+/* The phone simulator: the real handlers on a training commune's phones,
+ * nothing ever queued for a provider, any other phone refused. */
+static void test_simulator(void **state)
+{
+    struct fixture *fx = *state;
+    struct agent a, b;
+
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    assert_int_equal(get(&a, "/simulator"), 200);
+    assert_true(has(&a, "value=\"+84912000001\""));
+    assert_false(has(&a, "+84912000022")); /* X02: no training commune */
+    assert_int_equal(request(&a, "/simulator",
+                             "phone=%2B84912000001&text=SD"
+                             "&how=sms"),
+                     403); /* no CSRF token */
+    assert_int_equal(get(&a, "/simulator"), 200);
+    assert_int_equal(
+        post(&a, "/simulator", "phone=%2B84912000001&text=so+du+a&how=sms"),
+        200);
+    assert_true(has(&a, "Bạn gửi: <q>so du a</q>"));
+    assert_true(has(&a, "Vay HN con no 50.000.000"));
+    assert_int_equal(
+        post(&a, "/simulator", "phone=%2B84912000022&text=SD&how=sms"), 403);
+    /* USSD: dial, then 2 (DS): the leader's unpaid list as the END screen */
+    assert_int_equal(get(&a, "/simulator"), 200);
+    assert_int_equal(
+        post(&a, "/simulator", "phone=%2B84912000009&text=&how=dial"), 200);
+    assert_true(has(&a, "<pre class=\"screen\">NHCS to truong"));
+    assert_int_equal(
+        post(&a, "/simulator", "phone=%2B84912000009&text=2&how=ussd"), 200);
+    assert_true(has(&a, "Phiên USSD đã kết thúc."));
+    /* the SMS reply; a USSD read answers on the screen, as on a phone */
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM outbox WHERE provider ="
+                               " 'simulator' AND state = 'SENT'"),
+                     1);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM outbox WHERE state ="
+                               " 'QUEUED'"),
+                     0);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM inbound WHERE provider"
+                               " = 'simulator'"),
+                     2);
+    /* officer.b sees no X01 phone at all */
+    agent_init(&b, fx);
+    assert_int_equal(login(&b, "officer.b", PASSWORD), 303);
+    assert_int_equal(get(&b, "/simulator"), 200);
+    assert_int_equal(
+        post(&b, "/simulator", "phone=%2B84912000001&text=SD&how=sms"), 403);
+    agent_free(&b);
+    agent_free(&a);
+}
+
 /* The CSV export: masked phones, the member's words, no formula. */
 static void test_csv(void **state)
 {
@@ -896,6 +1035,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csv, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_queue_kinds, fx_setup,
                                         fx_teardown),
+        cmocka_unit_test_setup_teardown(test_home, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_delivery, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_simulator, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_people_access, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_member_story, fx_setup,
