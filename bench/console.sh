@@ -106,9 +106,14 @@ level = warn
 pin_pepper = bench-console-pepper-01
 [messages]
 templates = config/messages.conf
+[limits]
+per_number_per_hour = 10000
+daily_sms_budget = 10000000
 [console]
 bind = 127.0.0.1
 port = $cport
+[kannel]
+token = $DT_TOKEN
 CONF
 printf 'bench-admin-password\n' | "$DIEMTUA" officer add --config "$conf" \
     --role admin bench >/dev/null || exit 1
@@ -162,7 +167,54 @@ random_leader() { echo "http://127.0.0.1:$cport/leader/$(sed -n "$(( (RANDOM * 3
 echo "== console pages, one request at a time ($REQUESTS each, admin: every commune)"
 measure member random_member
 measure leader random_leader
+home_url() { echo "http://127.0.0.1:$cport/"; }
+delivery_url() { echo "http://127.0.0.1:$cport/delivery"; }
+names=(lan hoa mai hong thu cuc dao nga binh yen)
+search_url() { echo "http://127.0.0.1:$cport/search?q=${names[$((RANDOM % 10))]}"; }
 queue_url() { echo "http://127.0.0.1:$cport/queue"; }
-echo "== the queue of one commune's officer ($(sqlite3 "$DB" "SELECT COUNT(*) FROM members m JOIN groups g ON g.id = m.group_id JOIN communes c ON c.id = g.commune_id WHERE c.code = '$commune'") members)"
-jar=$OUT/console-c.cookies REQUESTS=$(( REQUESTS < 100 ? REQUESTS : 100 )) measure queue queue_url
+echo "== one commune's officer: queue, home, delivery, search ($(sqlite3 "$DB" "SELECT COUNT(*) FROM members m JOIN groups g ON g.id = m.group_id JOIN communes c ON c.id = g.commune_id WHERE c.code = '$commune'") members)"
+for page in queue home delivery search; do
+    jar=$OUT/console-c.cookies REQUESTS=$(( REQUESTS < 200 ? REQUESTS : 200 )) \
+        measure "$page" "${page}_url"
+done
+
+# Inbound SMS with and without an officer reading member pages in a loop
+# (curl, one after the other, as fast as they come).
+if command -v wrk >/dev/null; then
+    echo "== inbound SMS while the console is read (wrk -t1 -c64, ${BENCH_SECONDS:-5} s)"
+    head -n 20000 "$DATA/phones.txt" >"$OUT/console-phones.txt"
+    sms_rate() {
+        line=$(TOKEN=$DT_TOKEN PHONES="$OUT/console-phones.txt" PREFIX="c$1$RANDOM" \
+            SMSPATH=/v1/kannel/sms timeout 120 wrk -t1 -c64 \
+            -d"${BENCH_SECONDS:-5}s" --timeout 5s -s bench/sms.lua \
+            "http://127.0.0.1:$port" </dev/null | sed -n 's/^WRK //p')
+        read -r req dur _ <<<"$line"
+        echo $(( ${req:-0} * 1000000 / ${dur:-1} ))
+    }
+    alone=$(sms_rate a)
+    # read_loop RATE: member pages, one client, keep-alive, RATE a second
+    # ("" as fast as they come); one curl for all, so no process start
+    # is measured.
+    read_loop() {
+        for i in $(seq 2000); do random_member; done >"$OUT/console-urls.txt"
+        timeout $(( ${BENCH_SECONDS:-5} + 5 )) curl -s -b "$jar" -o /dev/null \
+            ${1:+--rate "$1"} $(cat "$OUT/console-urls.txt") >/dev/null 2>&1
+    }
+    read_loop 20/s &
+    loop=$!
+    DT_PIDS="$DT_PIDS $loop"
+    paced=$(sms_rate b)
+    dt_stop "$loop" >/dev/null 2>&1
+    read_loop "" &
+    loop=$!
+    DT_PIDS="$DT_PIDS $loop"
+    flat=$(sms_rate c)
+    dt_stop "$loop" >/dev/null 2>&1
+    echo "  inbound alone $alone/s; with member pages read at 20/s $paced/s" \
+        "($(echo "scale=1; 100 * $paced / ($alone + 0.001)" | bc)%; target >= 90%);" \
+        "read flat out $flat/s ($(echo "scale=1; 100 * $flat / ($alone + 0.001)" | bc)%)"
+    read_too=$paced
+    echo "inbound_alone $alone" >>"$RES"
+    echo "inbound_with_console $read_too" >>"$RES"
+fi
 echo "figures also in $RES"

@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/xalloc.h"
@@ -335,6 +338,19 @@ static enum MHD_Result serve(struct console *c, struct MHD_Connection *conn,
     return ret;
 }
 
+/* The console's thread yields to the gateway's: an officer's page can
+ * wait a little, a member's SMS should not. Linux: a thread's own nice. */
+static void yield_to_gateway(void)
+{
+    static _Thread_local bool done;
+
+    if (!done) {
+        done = true;
+        if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
+            log_warn("console", "could not lower the console's priority");
+    }
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *data,
@@ -344,6 +360,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
     struct conn *k = *state;
 
     (void)version;
+    yield_to_gateway();
     if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0) {
         static const char no[] = "method not allowed";
         struct MHD_Response *resp = MHD_create_response_from_buffer(

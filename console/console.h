@@ -25,6 +25,9 @@ struct console_deps {
     /* Wakes the outbox sender after a resolution queued an SMS. */
     void (*notify)(void *cls);
     void *notify_cls;
+    /* The messages the sender counted today against the daily budget;
+     * NULL: unknown. cls is notify_cls. */
+    uint64_t (*sent_today)(void *cls);
     /* People's own words, as the SMS handlers read them (simulator). */
     const struct phrases *phrases;
     /* The clock (Unix seconds); NULL: time(). Tests move it. */

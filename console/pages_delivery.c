@@ -109,14 +109,6 @@ static gw_err depth_row(void *ctx, const struct db_outbox_depth *d)
     return GW_OK;
 }
 
-static int64_t day_start(const struct creq *r)
-{
-    int minute = 0;
-
-    (void)date_local((time_t)r->now, &minute);
-    return r->now - (int64_t)minute * 60 - (r->now % 60);
-}
-
 void console_delivery(struct creq *r, struct cresp *s, bool csv)
 {
     static const struct {
@@ -124,7 +116,7 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
         int64_t seconds;
     } periods[] = {{"24 giờ qua", 86400}, {"7 ngày qua", 7 * 86400}};
     void *dctx[2] = {r, &s->page};
-    int64_t today = 0;
+    bool admin = strcmp(r->me.role, "admin") == 0;
     size_t i;
     gw_err err = GW_OK;
 
@@ -142,8 +134,9 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
             memset(&t, 0, sizeof(t));
             t.csv = &s->page.b;
             t.period = i == 0 ? "24h" : "7d";
-            err = db_delivery_counts(
-                r->c->db, r->me.id, r->now - periods[i].seconds, tally_row, &t);
+            err =
+                db_delivery_counts(r->c->db, r->me.id, admin,
+                                   r->now - periods[i].seconds, tally_row, &t);
         }
         if (err)
             resp_message(s, r, 503, "Hệ thống bận", "Hãy thử lại sau.");
@@ -157,10 +150,9 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
                      "<h2>Hàng chờ</h2><ul class=\"depth\">");
     err = db_delivery_depth(r->c->db, r->me.id, depth_row, dctx);
     page_f(&s->page, "</ul>");
-    if (!err)
-        err = db_delivery_today(r->c->db, day_start(r), &today);
-    if (!err) {
+    if (!err && r->c->deps.sent_today) {
         int64_t budget = (int64_t)r->c->deps.cfg->daily_sms_budget;
+        int64_t today = (int64_t)r->c->deps.sent_today(r->c->deps.notify_cls);
         char share[16];
 
         svg_percent(budget ? (int)(today * 1000 / budget) : -1, share,
@@ -174,7 +166,7 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
         struct tallies t;
 
         memset(&t, 0, sizeof(t));
-        err = db_delivery_counts(r->c->db, r->me.id,
+        err = db_delivery_counts(r->c->db, r->me.id, admin,
                                  r->now - periods[i].seconds, tally_row, &t);
         page_f(&s->page, "<h2>%s</h2>", periods[i].title);
         tally_table(&s->page, "Nhà cung cấp", t.by_provider, t.np);

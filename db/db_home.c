@@ -220,27 +220,23 @@ gw_err db_delivery_depth(struct db *db, int64_t officer_id, db_depth_fn fn,
     return err;
 }
 
-gw_err db_delivery_counts(struct db *db, int64_t officer_id, int64_t since,
-                          db_delivery_fn fn, void *ctx)
+gw_err db_delivery_counts(struct db *db, int64_t officer_id, bool all,
+                          int64_t since, db_delivery_fn fn, void *ctx)
 {
-    /* Rows of the period: the officer's members' messages, by the group
-     * index; every message for admin. */
-    static const char sql[] =
-        "WITH " MINE ", msgs AS ("
-        " SELECT o.provider, o.phone, o.state FROM members m"
-        "  JOIN outbox o ON o.member_id = m.id AND o.created_at >= ?2"
-        "  WHERE m.group_id IN (SELECT gid FROM mine)"
-        "  AND (SELECT role FROM officers WHERE id = ?1) <> 'admin'"
-        " UNION ALL SELECT o.provider, o.phone, o.state FROM outbox o"
-        "  WHERE o.created_at >= ?2"
-        "  AND (SELECT role FROM officers WHERE id = ?1) = 'admin')"
-        " SELECT COALESCE(provider, '-'), substr(phone, 4, 2),"
-        " SUM(state IN ('SENT', 'DELIVERED', 'UNDELIVERED')),"
-        " SUM(state = 'DELIVERED'), SUM(state = 'UNDELIVERED'),"
-        " SUM(state = 'FAILED') FROM msgs"
-        " WHERE state NOT IN ('QUEUED', 'SENDING')"
-        " GROUP BY 1, 2 ORDER BY 1, 2";
-    sqlite3_stmt *st = db_stmt(db, sql);
+    /* An officer's: her members' messages, by the group and member
+     * indexes. Every message (admin): a walk of the outbox's period. */
+#define COUNTS(FROM)                                                           \
+    "WITH " MINE " SELECT COALESCE(o.provider, '-'), substr(o.phone, 4, 2),"   \
+    " SUM(o.state IN ('SENT', 'DELIVERED', 'UNDELIVERED')),"                   \
+    " SUM(o.state = 'DELIVERED'), SUM(o.state = 'UNDELIVERED'),"               \
+    " SUM(o.state = 'FAILED') FROM " FROM " AND o.created_at >= ?2"            \
+    " AND o.state NOT IN ('QUEUED', 'SENDING') GROUP BY 1, 2 ORDER BY 1, 2"
+    static const char mine_sql[] =
+        COUNTS("members m JOIN outbox o ON o.member_id = m.id WHERE"
+               " m.group_id IN (SELECT gid FROM mine)");
+    static const char all_sql[] = COUNTS("outbox o WHERE 1");
+#undef COUNTS
+    sqlite3_stmt *st = db_stmt(db, all ? all_sql : mine_sql);
     gw_err err = GW_OK;
     int rc = SQLITE_DONE;
 
@@ -264,23 +260,4 @@ gw_err db_delivery_counts(struct db *db, int64_t officer_id, int64_t since,
         err = db_error(db, rc, "delivery counts");
     db_stmt_done(st);
     return err;
-}
-
-gw_err db_delivery_today(struct db *db, int64_t day_start, int64_t *count)
-{
-    static const char sql[] =
-        "SELECT COUNT(*) FROM outbox WHERE updated_at >= ?1 AND state IN"
-        " ('SENDING', 'SENT', 'DELIVERED', 'UNDELIVERED')";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    int rc;
-
-    *count = 0;
-    if (st == NULL)
-        return GW_EDB;
-    sqlite3_bind_int64(st, 1, day_start);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *count = sqlite3_column_int64(st, 0);
-    db_stmt_done(st);
-    return rc == SQLITE_ROW ? GW_OK : db_error(db, rc, "delivery today");
 }

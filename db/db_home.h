@@ -6,6 +6,7 @@
 #ifndef DT_DB_HOME_H
 #define DT_DB_HOME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/dt_limits.h"
@@ -73,13 +74,9 @@ struct db_delivery_row {
     int64_t sent, delivered, undelivered, failed; /* sent: any final try */
 };
 typedef gw_err (*db_delivery_fn)(void *ctx, const struct db_delivery_row *r);
-/* Messages created since since (Unix seconds) to the officer's members,
- * by provider and number prefix. */
-gw_err db_delivery_counts(struct db *db, int64_t officer_id, int64_t since,
-                          db_delivery_fn fn, void *ctx);
-
-/* Messages sent (or being sent) on Vietnam day day, every member: what
- * the daily budget counts. */
-gw_err db_delivery_today(struct db *db, int64_t day_start, int64_t *count);
+/* Messages created since since (Unix seconds) to the officer's members
+ * (all: every message, for admin), by provider and number prefix. */
+gw_err db_delivery_counts(struct db *db, int64_t officer_id, bool all,
+                          int64_t since, db_delivery_fn fn, void *ctx);
 
 #endif

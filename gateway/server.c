@@ -48,6 +48,15 @@ static void sender_metrics(void *cls, struct buf *out)
     scheduler_metrics(out);
 }
 
+/* The console's delivery page: the day's count the budget holds. */
+static uint64_t sent_today(void *cls)
+{
+    struct outbox_metrics m;
+
+    outbox_metrics(cls, &m);
+    return m.sent_today;
+}
+
 /* A template that could pass one segment stops start-up here. */
 static gw_err load_templates(const struct dt_config *cfg, struct templates *tpl)
 {
@@ -96,9 +105,13 @@ gw_err server_start_opts(const struct dt_config *cfg,
         err = httpd_start(cfg, srv->writer, srv->in, &srv->httpd);
     }
     if (err == GW_OK) {
-        struct console_deps cd = {
-            cfg,         &srv->tpl,     notify_sender,
-            srv->outbox, &srv->phrases, opts ? opts->console_clock : NULL};
+        struct console_deps cd = {cfg,
+                                  &srv->tpl,
+                                  notify_sender,
+                                  srv->outbox,
+                                  sent_today,
+                                  &srv->phrases,
+                                  opts ? opts->console_clock : NULL};
 
         err = console_start(&cd, &srv->console);
     }
