@@ -7,9 +7,9 @@
 # build/diemtua, build/bench/stubagg and build/bench/data/big.db are
 # used). Each round serves a fresh copy of each database in turn and
 # drives it with wrk as bench/run.sh does (16 and 64 connections,
-# BENCH_SECONDS each); alternating rounds puts both under the same
-# machine noise. Prints every run and the median of B/A per connection
-# count.
+# BENCH_SECONDS each; AB_CONNS="64" for one count); alternating rounds puts both under the same
+# machine noise. Prints every run, the server's CPU time per request
+# (clock ticks of 10 ms x 10000 / requests: us), and the medians of B/A.
 set -u
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -20,16 +20,17 @@ trap dt_cleanup EXIT INT TERM
 mkdir -p "$OUT"
 
 run_one() { # DIR CONNS -> req/s
-    local dir=$1 c=$2 port stub line req dur
-    rm -f "$OUT"/dt.db*
-    cp "$dir/build/bench/data/big.db" "$OUT/dt.db"
+    local dir=$1 c=$2 port stub line req dur db
+    rm -f "$OUT"/dt-*.db*
+    db="$OUT/dt-$RANDOM.db"
+    cp "$dir/build/bench/data/big.db" "$db"
     port=$(dt_port)
     : >"$OUT/stub.out"
     "$dir/build/bench/stubagg" 0 >"$OUT/stub.out" &
     stub=$!
     DT_PIDS="$DT_PIDS $stub"
     dt_wait_file "$OUT/stub.out" 50 2>/dev/null || sleep 1
-    dt_conf "$OUT/dt.conf" "$port" "$OUT/dt.db" \
+    dt_conf "$OUT/dt.conf" "$port" "$db" \
         "http://127.0.0.1:$(head -n 1 "$OUT/stub.out")" 50
     # each build with its own message texts (and phrases, if it has them)
     sed -i "s|^templates = .*|templates = $dir/config/messages.conf|" "$OUT/dt.conf"
@@ -46,21 +47,30 @@ run_one() { # DIR CONNS -> req/s
         -s bench/sms.lua "http://127.0.0.1:$port" </dev/null |
         sed -n 's/^WRK //p')
     read -r req dur _ <<<"$line"
+    # the server's CPU (user + system) per request, less noisy than a rate
+    ticks=$(awk '{print $14 + $15}' "/proc/$DT_PID/stat" 2>/dev/null)
+    echo "$(( ${ticks:-0} * 10000 / (${req:-0} + 1) ))" >"$OUT/cpu"
     dt_stop "$DT_PID" >/dev/null 2>&1
     dt_stop "$stub" >/dev/null 2>&1
     echo $(( ${req:-0} * 1000000 / ${dur:-1} ))
 }
 
-for c in 16 64; do
+for c in ${AB_CONNS:-16 64}; do
     ratios=""
+    cpus=""
     for r in $(seq "$ROUNDS"); do
         a=$(run_one "$A" "$c")
+        ca=$(cat "$OUT/cpu")
         b=$(run_one "$B" "$c")
-        ratio=$(echo "scale=3; $b / ($a + 0.001)" | bc)
+        cb=$(cat "$OUT/cpu")
+        ratio=$(echo "scale=3; ${b:-0} / (${a:-0} + 0.001)" | bc)
         ratios="$ratios $ratio"
-        printf '  %2d connections, round %d: A %6d req/s, B %6d req/s, B/A %s\n' \
-            "$c" "$r" "$a" "$b" "$ratio"
+        cpus="$cpus $(echo "scale=3; ${cb:-0} / (${ca:-0} + 0.001)" | bc)"
+        printf '  %2d connections, round %d: A %6d req/s %4d us CPU/req, B %6d req/s %4d us CPU/req, B/A %s\n' \
+            "$c" "$r" "$a" "$ca" "$b" "$cb" "$ratio"
     done
     med=$(printf '%s\n' $ratios | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
-    printf '  %2d connections: median B/A %s over %d rounds\n' "$c" "$med" "$ROUNDS"
+    cmed=$(printf '%s\n' $cpus | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+    printf '  %2d connections: median B/A %s (rate), %s (CPU per request) over %d rounds\n' \
+        "$c" "$med" "$cmed" "$ROUNDS"
 done
