@@ -289,8 +289,20 @@ gw_err db_session_add(struct db *db, const char *token_hash, int64_t officer_id,
     static const char sql[] =
         "INSERT INTO console_sessions (token_hash, officer_id, csrf,"
         " created_at, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)";
-    sqlite3_stmt *st = db_stmt(db, sql);
+    /* Sessions idle past any idle limit (a day at most) go at each login:
+     * reading pages never writes for them. */
+    static const char old[] =
+        "DELETE FROM console_sessions WHERE last_seen < ?1 - 86400";
+    sqlite3_stmt *st = db_stmt(db, old);
+    gw_err err;
 
+    if (st == NULL)
+        return GW_EDB;
+    sqlite3_bind_int64(st, 1, now);
+    err = db_exec_stmt(db, st, "sessions expire");
+    if (err)
+        return err;
+    st = db_stmt(db, sql);
     if (st == NULL)
         return GW_EDB;
     db_bind_text(st, 1, token_hash);
@@ -304,14 +316,17 @@ gw_err db_session_get(struct db *db, const char *token_hash, int64_t idle,
                       int64_t now, int64_t *officer_id, char *csrf,
                       size_t csrf_size)
 {
+    /* Read on every page; written (last_seen) at most once a minute, so
+     * that reading pages does not take the write lock the gateway's
+     * writer needs. The idle limit is then exact to a minute. */
     static const char sql[] =
-        "UPDATE console_sessions SET last_seen = ?3 WHERE token_hash = ?1"
-        " AND last_seen > ?3 - ?2 AND officer_id IN"
-        " (SELECT id FROM officers WHERE disabled = 0)"
-        " RETURNING officer_id, csrf";
-    static const char gone[] =
-        "DELETE FROM console_sessions WHERE token_hash = ?1";
+        "SELECT s.officer_id, s.csrf, s.last_seen FROM console_sessions s"
+        " JOIN officers o ON o.id = s.officer_id WHERE s.token_hash = ?1"
+        " AND s.last_seen > ?3 - ?2 AND o.disabled = 0";
+    static const char touch[] =
+        "UPDATE console_sessions SET last_seen = ?2 WHERE token_hash = ?1";
     sqlite3_stmt *st = db_stmt(db, sql);
+    int64_t seen = 0;
     gw_err err = GW_ENOTFOUND;
     int rc;
 
@@ -326,20 +341,20 @@ gw_err db_session_get(struct db *db, const char *token_hash, int64_t idle,
     if (rc == SQLITE_ROW) {
         *officer_id = sqlite3_column_int64(st, 0);
         db_col_text(st, 1, csrf, csrf_size);
+        seen = sqlite3_column_int64(st, 2);
         err = GW_OK;
-        (void)sqlite3_step(st);
     } else if (rc != SQLITE_DONE) {
         err = db_error(db, rc, "session get");
     }
     db_stmt_done(st);
-    if (err != GW_ENOTFOUND)
+    if (err != GW_OK || seen > now - 60)
         return err;
-    st = db_stmt(db, gone);
+    st = db_stmt(db, touch);
     if (st == NULL)
         return GW_EDB;
     db_bind_text(st, 1, token_hash);
-    err = db_exec_stmt(db, st, "session end");
-    return err ? err : GW_ENOTFOUND;
+    sqlite3_bind_int64(st, 2, now);
+    return db_exec_stmt(db, st, "session touch");
 }
 
 gw_err db_session_del(struct db *db, const char *token_hash)

@@ -67,8 +67,9 @@ gw_err db_officer_sees(struct db *db, int64_t officer_id, int64_t commune_id,
                        bool *yes);
 
 /* Console sessions, by the hash of the cookie's token. get refreshes
- * last_seen; a session idle longer than idle seconds, or of a disabled
- * officer, is deleted and GW_ENOTFOUND. */
+ * last_seen (at most once a minute); a session idle longer than idle
+ * seconds, or of a disabled officer, is GW_ENOTFOUND. add also drops the
+ * sessions idle for a day. */
 gw_err db_session_add(struct db *db, const char *token_hash, int64_t officer_id,
                       const char *csrf, int64_t now);
 gw_err db_session_get(struct db *db, const char *token_hash, int64_t idle,
