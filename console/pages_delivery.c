@@ -117,7 +117,7 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
     } periods[] = {{"24 giờ qua", 86400}, {"7 ngày qua", 7 * 86400}};
     void *dctx[2] = {r, &s->page};
     bool admin = strcmp(r->me.role, "admin") == 0;
-    size_t i;
+    size_t i, before;
     gw_err err = GW_OK;
 
     if (csv) {
@@ -148,7 +148,10 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
     layout_begin(&s->page, r, "Gửi tin");
     page_f(&s->page, "<h1>Tin nhắn có tới thành viên không?</h1>"
                      "<h2>Hàng chờ</h2><ul class=\"depth\">");
+    before = s->page.b.len;
     err = db_delivery_depth(r->c->db, r->me.id, depth_row, dctx);
+    if (!err && s->page.b.len == before)
+        page_f(&s->page, "<li>Không có tin nào đang chờ gửi.</li>");
     page_f(&s->page, "</ul>");
     if (!err && r->c->deps.sent_today) {
         int64_t budget = (int64_t)r->c->deps.cfg->daily_sms_budget;

@@ -230,7 +230,9 @@ gw_err db_delivery_counts(struct db *db, int64_t officer_id, bool all,
     " SUM(o.state IN ('SENT', 'DELIVERED', 'UNDELIVERED')),"                   \
     " SUM(o.state = 'DELIVERED'), SUM(o.state = 'UNDELIVERED'),"               \
     " SUM(o.state = 'FAILED') FROM " FROM " AND o.created_at >= ?2"            \
-    " AND o.state NOT IN ('QUEUED', 'SENDING') GROUP BY 1, 2 ORDER BY 1, 2"
+    " AND o.state NOT IN ('QUEUED', 'SENDING')"                                \
+    " AND COALESCE(o.provider, '') <> 'simulator'"                             \
+    " GROUP BY 1, 2 ORDER BY 1, 2"
     static const char mine_sql[] =
         COUNTS("members m JOIN outbox o ON o.member_id = m.id WHERE"
                " m.group_id IN (SELECT gid FROM mine)");

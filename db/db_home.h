@@ -75,7 +75,8 @@ struct db_delivery_row {
 };
 typedef gw_err (*db_delivery_fn)(void *ctx, const struct db_delivery_row *r);
 /* Messages created since since (Unix seconds) to the officer's members
- * (all: every message, for admin), by provider and number prefix. */
+ * (all: every message, for admin), by provider and number prefix; the
+ * training phone's (provider "simulator") never count. */
 gw_err db_delivery_counts(struct db *db, int64_t officer_id, bool all,
                           int64_t since, db_delivery_fn fn, void *ctx);
 

@@ -985,6 +985,10 @@ static void test_simulator(void **state)
     assert_int_equal(count(fx, "SELECT COUNT(*) FROM inbound WHERE provider"
                                " = 'simulator'"),
                      2);
+    /* training is no traffic: not in the delivery figures */
+    assert_int_equal(get(&a, "/delivery"), 200);
+    assert_false(has(&a, "<span>simulator</span>"));
+    assert_true(has(&a, "Không có tin nào đang chờ gửi."));
     /* officer.b sees no X01 phone at all */
     agent_init(&b, fx);
     assert_int_equal(login(&b, "officer.b", PASSWORD), 303);

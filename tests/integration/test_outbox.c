@@ -527,16 +527,18 @@ static void test_receipt_first(void **state)
     assert_int_equal(s.sent, 70);
     assert_int_equal(db_outbox_get(f->db, receipt, &row), GW_OK);
     assert_string_equal(row.state, "SENT");
-    /* Claimed first; the sends of one claim leave together, so it is
-     * among the first at the stub, never behind the queued replies. */
+    /* Claimed first; the sends of one claim leave together (64 in
+     * flight at most), so it is within the first window at the stub,
+     * never behind the queued replies. How far into it depends on the
+     * machine's load: 32 was flaky on two busy cores. */
     (void)snprintf(want, sizeof(want), "id=%lld&", (long long)receipt);
     {
         size_t k;
 
-        for (k = 0; k < 32; k++)
+        for (k = 0; k < 64; k++)
             if (strncmp(stub_get(f->stub, k)->body, want, strlen(want)) == 0)
                 break;
-        assert_true(k < 32);
+        assert_true(k < 64);
     }
 
     assert_int_equal(db_outbox_enqueue(f->db, "+84900000002", "NHCS: phieu 2",
