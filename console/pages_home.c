@@ -91,6 +91,14 @@ static void session_rows(struct page *p, const struct creq *r,
     int64_t book = g->book_interest + g->book_savings + g->book_principal;
     char rate[16];
 
+    if (g->session_on[0] == '\0') {
+        page_f(p,
+               "<tr class=\"late\"><td colspan=\"6\"><span>Chưa có phiếu nào "
+               "trong %d ngày qua (%d thành viên, lãi phải thu %m).</span>"
+               "</td></tr>",
+               SESSION_DAYS, g->members, g->due);
+        return;
+    }
     svg_percent(permille(g->rec_interest, g->due), rate, sizeof(rate));
     page_f(p,
            "<tr><td data-h=\"Phiên\"><span>%s</span></td>"
@@ -175,10 +183,8 @@ void console_home(struct creq *r, struct cresp *s)
     if (h.group)
         page_f(&s->page, "</tbody></table></section>");
     if (!err && h.groups == 0)
-        page_f(&s->page,
-               "<p class=\"empty\">Chưa có phiếu nào trong %d ngày "
-               "qua ở các tổ của bạn.</p>",
-               SESSION_DAYS);
+        page_f(&s->page, "<p class=\"empty\">Không có tổ nào trong các xã "
+                         "của bạn.</p>");
     if (h.more)
         page_f(&s->page, "<p>Chỉ hiện %d tổ đầu: tải CSV để xem hết.</p>",
                HOME_GROUPS_MAX);

@@ -15,49 +15,33 @@ gw_err db_home_sessions(struct db *db, int64_t officer_id,
                         const char *since_day, db_group_session_fn fn,
                         void *ctx)
 {
+    /* A receipt whose amounts count, in the sessions' sums below. */
+#define LIVE DB_LIVE_RECEIPT("c.")
     static const char sql[] =
-        "WITH " MINE " SELECT g.id, g.name, co.name, c.session_on,"
+        "WITH " MINE
+        " SELECT g.id, g.name, co.name, COALESCE(c.session_on, ''),"
         " (SELECT COUNT(*) FROM members m WHERE m.group_id = g.id),"
         " (SELECT COALESCE(SUM(l.interest_due), 0) FROM loans l JOIN members"
         "  m ON m.id = l.member_id WHERE m.group_id = g.id AND l.status <>"
         "  'closed'),"
-        " SUM(CASE WHEN " DB_LIVE_RECEIPT(
-            "c.") " THEN c.interest END),"
-                  " SUM(CASE WHEN " DB_LIVE_RECEIPT(
-                      "c.") " THEN c.savings END),"
-                            " SUM(CASE WHEN " DB_LIVE_RECEIPT(
-                                "c.") " THEN c.principal END),"
-                                      " COALESCE(SUM(p.interest), 0), "
-                                      "COALESCE(SUM(p.savings), 0),"
-                                      " COALESCE(SUM(p.principal), 0),"
-                                      " COUNT(DISTINCT CASE "
-                                      "WHEN " DB_LIVE_RECEIPT(
-                                          "c.") " THEN c.member_id"
-                                                "  END),"
-                                                " SUM(c.state = 'RECORDED'), "
-                                                "SUM(c.state = 'CONFIRMED'),"
-                                                " SUM(c.state = 'DISPUTED'), "
-                                                "SUM(c.state = 'VOIDED'),"
-                                                " SUM(c.state = 'POSTED'), "
-                                                "SUM(c.state = 'UNPOSTED'),"
-                                                " COALESCE(MIN(CASE WHEN "
-                                                "c.state IN ('RECORDED', "
-                                                "'CONFIRMED',"
-                                                "  'DISPUTED', 'UNPOSTED') "
-                                                "THEN c.created_at END), 0)"
-                                                " FROM mine JOIN groups g ON "
-                                                "g.id = mine.gid"
-                                                " JOIN communes co ON co.id = "
-                                                "g.commune_id"
-                                                " JOIN collections c ON "
-                                                "c.group_id = g.id AND "
-                                                "c.session_on >= ?2"
-                                                " LEFT JOIN postings p ON "
-                                                "p.receipt_code = "
-                                                "c.receipt_code"
-                                                " GROUP BY g.id, c.session_on"
-                                                " ORDER BY co.name, g.name, "
-                                                "g.id, c.session_on DESC";
+        " SUM(CASE WHEN " LIVE " THEN c.interest END),"
+        " SUM(CASE WHEN " LIVE " THEN c.savings END),"
+        " SUM(CASE WHEN " LIVE " THEN c.principal END),"
+        " COALESCE(SUM(p.interest), 0), COALESCE(SUM(p.savings), 0),"
+        " COALESCE(SUM(p.principal), 0),"
+        " COUNT(DISTINCT CASE WHEN " LIVE " THEN c.member_id END),"
+        " SUM(c.state = 'RECORDED'), SUM(c.state = 'CONFIRMED'),"
+        " SUM(c.state = 'DISPUTED'), SUM(c.state = 'VOIDED'),"
+        " SUM(c.state = 'POSTED'), SUM(c.state = 'UNPOSTED'),"
+        " COALESCE(MIN(CASE WHEN c.state IN ('RECORDED', 'CONFIRMED',"
+        "  'DISPUTED', 'UNPOSTED') THEN c.created_at END), 0)"
+        " FROM mine JOIN groups g ON g.id = mine.gid"
+        " JOIN communes co ON co.id = g.commune_id"
+        " LEFT JOIN collections c ON c.group_id = g.id AND c.session_on >= ?2"
+        " LEFT JOIN postings p ON p.receipt_code = c.receipt_code"
+        " GROUP BY g.id, c.session_on"
+        " ORDER BY co.name, g.name, g.id, c.session_on DESC";
+#undef LIVE
     sqlite3_stmt *st = db_stmt(db, sql);
     gw_err err = GW_OK;
     int rc = SQLITE_DONE;

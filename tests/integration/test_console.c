@@ -895,6 +895,21 @@ static void test_home(void **state)
     assert_true(has(&a, "To Binh Duc 1"));
     assert_false(has(&a, "An Thanh"));
     agent_free(&a);
+    /* a group nobody recorded for is shown too, as such */
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    assert_int_equal(member_fixture_sql(db, "INSERT INTO groups (code, name,"
+                                            " commune_id, union_name) SELECT"
+                                            " 'G03', 'To Binh Duc 2', id, 'x'"
+                                            " FROM communes WHERE code ="
+                                            " 'X02'"),
+                     GW_OK);
+    db_close(db);
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.b", PASSWORD), 303);
+    assert_int_equal(get(&a, "/"), 200);
+    assert_true(has(&a, "To Binh Duc 2"));
+    assert_true(has(&a, "Chưa có phiếu nào trong 45 ngày qua"));
+    agent_free(&a);
 }
 
 /* Delivery health: the officer's members' messages only, by provider
