@@ -74,7 +74,7 @@ endif
 .SECONDARY:
 
 .PHONY: all deps test check asan lint format format-check run demo-db browser \
-        install clean bench e2e _test _asan
+        install clean bench bench-console e2e _test _asan
 
 all: $(BIN)
 
@@ -157,6 +157,10 @@ browser: $(BIN)
 bench:
 	@scripts/install-deps.sh --bench
 	bench/run.sh
+
+bench-console:
+	@scripts/install-deps.sh --bench
+	bench/console.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/diemtua \
