@@ -29,13 +29,19 @@ gw_err db_inbound_insert(struct db *db, const char *provider,
                          int64_t *id);
 
 /* kind: REPLY, RECEIPT, VOIDED, POSTED, UNPOSTED, DISPUTE, REMINDER, ...
- * member_id and inbound_id may be 0 (none). The row is QUEUED, due now.
+ * member_id and inbound_id may be 0 (none). The row is QUEUED, due now;
+ * for a training commune's member or officer phone it is stored SENT by
+ * "simulator" instead (db_training_set), never sent.
  * GW_EINVAL for an empty phone, text or kind; GW_ETOOBIG when one does
  * not fit struct db_outmsg. Runs in the caller's transaction if open;
  * after the commit, wake the sender (outbox_notify). */
 gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
                          const char *kind, int64_t member_id,
                          int64_t inbound_id, int64_t now, int64_t *id);
+
+/* Marks the communes whose codes are in codes ("C01,C02"; "" none) as
+ * training communes, every other one not. */
+gw_err db_training_set(struct db *db, const char *codes);
 
 /* The same message as a training phone receives it in the console's
  * simulator: stored SENT through the provider "simulator", so the

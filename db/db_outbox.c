@@ -47,11 +47,21 @@ gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
                          const char *kind, int64_t member_id,
                          int64_t inbound_id, int64_t now, int64_t *id)
 {
+    /* A message for a training commune's member or officer is stored as
+     * sent by "simulator": it never reaches a provider. */
+#define OUTBOX_CLASS_OF_KIND DB_OUTBOX_CLASS("?3")
     static const char sql[] =
         "INSERT INTO outbox (phone, text, kind, member_id, inbound_id,"
-        " state, attempts, next_at, created_at, updated_at, class)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, 'QUEUED', 0, ?6, ?6, "
-        "?6, " DB_OUTBOX_CLASS("?3") ")";
+        " state, attempts, next_at, created_at, updated_at, class, provider)"
+        " SELECT ?1, ?2, ?3, ?4, ?5, CASE WHEN t THEN 'SENT' ELSE 'QUEUED'"
+        " END, t, ?6, ?6, ?6, " OUTBOX_CLASS_OF_KIND ","
+        " CASE WHEN t THEN 'simulator' END FROM (SELECT"
+        " EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id = m.group_id"
+        "  JOIN training_communes tc ON tc.commune_id = g.commune_id"
+        "  WHERE m.id = ?4)"
+        " OR EXISTS (SELECT 1 FROM training_communes tc JOIN communes co"
+        "  ON co.id = tc.commune_id WHERE co.officer_phone = ?1) AS t)";
+#undef OUTBOX_CLASS_OF_KIND
     struct db_outmsg *m = NULL; /* for the field sizes only */
     sqlite3_stmt *st;
     gw_err err;
@@ -76,6 +86,34 @@ gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
     err = db_exec_stmt(db, st, "outbox enqueue");
     if (err == GW_OK && id)
         *id = sqlite3_last_insert_rowid(db->conn);
+    return err;
+}
+
+gw_err db_training_set(struct db *db, const char *codes)
+{
+    static const char clear[] = "DELETE FROM training_communes";
+    static const char mark[] =
+        "INSERT INTO training_communes (commune_id) SELECT id FROM communes"
+        " WHERE instr(',' || ?1 || ',', ',' || code || ',') > 0";
+    sqlite3_stmt *st;
+    gw_err err = db_begin(db);
+
+    if (err)
+        return err;
+    st = db_stmt(db, clear);
+    err = st ? db_exec_stmt(db, st, "training clear") : GW_EDB;
+    if (err == GW_OK) {
+        st = db_stmt(db, mark);
+        if (st == NULL) {
+            err = GW_EDB;
+        } else {
+            db_bind_text(st, 1, codes);
+            err = db_exec_stmt(db, st, "training set");
+        }
+    }
+    if (err == GW_OK)
+        return db_commit(db);
+    db_rollback(db);
     return err;
 }
 

@@ -332,9 +332,18 @@ static const char *const migration_8[] = {
     NULL,
 };
 
+static const char *const migration_9[] = {
+    /* Training communes ([console] training_communes, set at each start
+     * of serve): no message to their members or their officer's phone
+     * ever leaves; the outbox stores it as sent by "simulator". */
+    "CREATE TABLE training_communes ("
+    " commune_id INTEGER PRIMARY KEY REFERENCES communes(id));",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
-    migration_1, migration_2, migration_3, migration_4,
-    migration_5, migration_6, migration_7, migration_8,
+    migration_1, migration_2, migration_3, migration_4, migration_5,
+    migration_6, migration_7, migration_8, migration_9,
 };
 
 const int db_migration_count =

@@ -9,6 +9,8 @@
 #include "gateway/scheduler.h"
 #include "gateway/server.h"
 #include "gateway/writer.h"
+#include "db/db.h"
+#include "db/db_msg.h"
 #include "console/console.h"
 #include "handlers/handler.h"
 #include "handlers/phrases.h"
@@ -46,6 +48,21 @@ static void sender_metrics(void *cls, struct buf *out)
     outbox_metrics_render(&m, out);
     /* The union KPIs and reminder counters (a cache: no database read). */
     scheduler_metrics(out);
+}
+
+/* The training communes of the configuration, marked in the store
+ * before anything is queued: nothing for them ever leaves. */
+static gw_err sync_training(const struct dt_config *cfg)
+{
+    struct db *db = NULL;
+    gw_err err = db_open(cfg->db_path, &db);
+
+    if (err == GW_OK)
+        err = db_training_set(db, cfg->console_training);
+    if (err)
+        log_error("server", "training communes not set: %s", gw_strerror(err));
+    db_close(db);
+    return err;
 }
 
 /* The console's delivery page: the day's count the budget holds. */
@@ -90,6 +107,8 @@ gw_err server_start_opts(const struct dt_config *cfg,
     err = load_templates(cfg, &srv->tpl);
     if (err == GW_OK)
         err = phrases_start(cfg->phrases, "server", &srv->phrases);
+    if (err == GW_OK)
+        err = sync_training(cfg);
     /* The sender first: it requeues what a crash left SENDING (counted as
      * possible duplicates) before anything new is queued. */
     if (err == GW_OK)

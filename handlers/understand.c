@@ -9,6 +9,7 @@
 #include "common/util.h"
 #include "handlers/handler.h"
 #include "handlers/phrases.h"
+#include "handlers/receipt.h"
 #include "handlers/understand.h"
 #include "text/fuzzy.h"
 #include "text/keyword.h"
@@ -34,6 +35,15 @@ static bool has_digit(struct strv w)
         if (w.p[i] >= '0' && w.p[i] <= '9')
             return true;
     return false;
+}
+
+/* A word that is an argument, never talk: it holds a digit, or it is a
+ * receipt code as issued (six letters can look like "nhaaaa"). */
+static bool is_argument(struct strv w)
+{
+    char code[RECEIPT_CODE_SIZE];
+
+    return has_digit(w) || receipt_parse(w, code) == GW_OK;
 }
 
 static bool may_run(const struct handler_cmd *c, unsigned role)
@@ -195,7 +205,7 @@ static bool talk_after_short_alias(const struct phrases *ph,
         !strv_eq(w[0], c->alias))
         return false;
     for (i = 1; i < in->n; i++) {
-        if (has_digit(w[i]))
+        if (is_argument(w[i]))
             codes++;
         else if (!is_kind(ph, in, i, PHRASE_FILLER))
             talk++;
@@ -212,7 +222,7 @@ static void phrase_args(const struct strv *w, size_t n, size_t from,
 
     u->argc = 0;
     for (i = from; i < n; i++)
-        if (has_digit(w[i]))
+        if (is_argument(w[i]))
             u->argv[u->argc++] = w[i];
     u->nargs = u->argc;
 }
@@ -227,7 +237,8 @@ static void exact_args(const struct phrases *ph, const struct input *in,
     size_t end = n, i;
 
     if (ph && total == n && !(u->cmd->flags & HANDLER_F_MONEY))
-        while (end > u->used && is_kind(ph, in, end - 1, PHRASE_FILLER))
+        while (end > u->used && !is_argument(w[end - 1]) &&
+               is_kind(ph, in, end - 1, PHRASE_FILLER))
             end--;
     u->argc = end - u->used;
     for (i = 0; i < u->argc; i++)

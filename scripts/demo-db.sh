@@ -21,14 +21,14 @@ done
 # With the configuration (its PIN pepper), the two demo leaders get the
 # public demo PIN 1234, so that THU, NOP, ... can be tried at once.
 if [ $# -eq 3 ]; then
-    for leader in AT01-01 AT02-01; do
+    for leader in AT01-01 AT02-01 TH01-01; do
         printf '1234\n' | "$bin" pin set --config "$3" --db "$db" "$leader"
     done
     # The web console's demo accounts, with public demo passwords: the
-    # commune officer of the first commune, and an admin.
-    communes=$(sed -n '2p' "$dir/communes.csv" | cut -d, -f1)
+    # officer of the demo commune and of the training commune (its phones
+    # are the simulator's), and an admin.
     printf 'demo-officer-2026\n' | "$bin" officer add --config "$3" \
-        --db "$db" --commune "$communes" canbo
+        --db "$db" --commune LA-BL-AT,LA-BL-TH canbo
     printf 'demo-admin-2026!\n' | "$bin" officer add --config "$3" \
         --db "$db" --role admin quantri
 fi

@@ -279,18 +279,18 @@ def main():
                   tag + ": the delivery page")
             shot(drv, "console-delivery-" + tag)
             with LOCK:
-                before = len(SENT)
+                before = 0  # nothing for a training phone, ever
             drv.get(CONSOLE + "/simulator")
             drv.find_element(
-                By.CSS_SELECTOR, 'option[value="+84961204837"]').click()
+                By.CSS_SELECTOR, 'option[value="+84909000102"]').click()
             drv.find_element(By.ID, "text").send_keys("so du a")
             drv.find_element(By.CSS_SELECTOR,
                              'button[value="sms"]').click()
             settle(drv, lambda d: "Bạn gửi" in d.page_source)
-            check("Vay HN con no" in drv.page_source,
+            check("Vay HN con no 20.000.000" in drv.page_source,
                   tag + ": a simulated SD answers in the simulator")
             drv.find_element(
-                By.CSS_SELECTOR, 'option[value="+84913482615"]').click()
+                By.CSS_SELECTOR, 'option[value="+84909000101"]').click()
             drv.find_element(By.CSS_SELECTOR,
                              'button[value="dial"]').click()
             settle(drv, lambda d: "to truong" in d.page_source)
@@ -305,10 +305,12 @@ def main():
             shot(drv, "console-simulator-" + tag)
             time.sleep(1.5)
             with LOCK:
-                after = len(SENT)
-            check(after == before,
-                  tag + ": the stub aggregator received nothing (%d, %d)"
-                  % (before, after))
+                mine = [m for m in SENT[before:]
+                        if m.get("to", "").endswith(("909000101",
+                                                     "909000102"))]
+            check(not mine,
+                  tag + ": the stub aggregator received nothing for the"
+                  " training phones (%d)" % len(mine))
         finally:
             drv.quit()
 

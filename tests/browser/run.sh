@@ -59,7 +59,7 @@ phrases = config/phrases.conf
 [console]
 bind = 127.0.0.1
 port = $cport
-training_communes = LA-BL-AT
+training_communes = LA-BL-TH
 [kannel]
 token = browser-kannel-token-01
 send_url = http://127.0.0.1:$sport/cgi-bin/sendsms

@@ -28,6 +28,7 @@
 #include "config/config.h"
 #include "db/db.h"
 #include "db/db_home.h"
+#include "db/db_msg.h"
 #include "db/db_officer.h"
 #include "gateway/server.h"
 #include "handlers/pin.h"
@@ -1014,6 +1015,42 @@ static void test_simulator(void **state)
     agent_free(&a);
 }
 
+/* A training commune's messages never leave, whoever queues them (the
+ * scheduler's reminders, an alert to its officer): stored as sent by
+ * "simulator". Another commune's are queued as always. */
+static void test_training_never_sent(void **state)
+{
+    struct fixture *fx = *state;
+    struct db *db = NULL;
+    int64_t id;
+
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM training_communes t"
+                               " JOIN communes c ON c.id = t.commune_id"
+                               " WHERE c.code = 'X01'"),
+                     1);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM training_communes"), 1);
+    assert_int_equal(db_open(fx->cfg.db_path, &db), GW_OK);
+    assert_int_equal(db_outbox_enqueue(db, "+84912000001", "NHCS: nhac no",
+                                       "REMINDER", member_id_of(fx, "TV01"), 0,
+                                       NOW, &id),
+                     GW_OK);
+    assert_int_equal(db_outbox_enqueue(db, FIX_OFFICER, "NHCS: SAI phieu",
+                                       "ALERT", 0, 0, NOW, &id),
+                     GW_OK);
+    assert_int_equal(db_outbox_enqueue(db, "+84912000022", "NHCS: nhac no",
+                                       "REMINDER", member_id_of(fx, "TV22"), 0,
+                                       NOW, &id),
+                     GW_OK);
+    db_close(db);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM outbox WHERE state ="
+                               " 'SENT' AND provider = 'simulator'"),
+                     2);
+    assert_int_equal(count(fx, "SELECT COUNT(*) FROM outbox WHERE phone ="
+                               " '+84912000022' AND provider IS NOT"
+                               " 'simulator'"),
+                     1);
+}
+
 /* The CSV export: masked phones, the member's words, no formula. */
 static void test_csv(void **state)
 {
@@ -1057,6 +1094,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_home, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_delivery, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_simulator, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_training_never_sent, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_people_access, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_member_story, fx_setup,

@@ -82,7 +82,14 @@ static int fx_setup(void **state)
     assert_int_equal(member_fixture_load(db), GW_OK);
     set_pin(db, "TV09", PIN);
     db_close(db);
-    assert_int_equal(server_start(&fx->cfg, &fx->srv), GW_OK);
+    /* No scheduler: in the service hours its statements would be queued
+     * beside the messages these tests count (a test that failed only
+     * between 07:00 and 17:00 Vietnam time). */
+    {
+        struct server_opts opts = {NULL, false, NULL};
+
+        assert_int_equal(server_start_opts(&fx->cfg, &opts, &fx->srv), GW_OK);
+    }
     fx->port = server_port(fx->srv);
     *state = fx;
     return 0;

@@ -39,6 +39,12 @@ static const struct row rows[] = {
     {M, "SD 2", EXACT, "SD", "2"},
     {M, "sd a", EXACT, "SD", ""},
     {M, "XN K7Q2M9 nhe", EXACT, "XN", "K7Q2M9"},
+    /* a code is an argument even where its skeleton is a polite word */
+    {M, "XN DA77S2", EXACT, "XN", "DA77S2"},
+    {M, "XN NNHHAA", EXACT, "XN", "NNHHAA"},
+    {M, "SAI CHA2KS", EXACT, "SAI", "CHA2KS"},
+    {M, "ok NNHHAA", EXACT, "XN", "NNHHAA"},
+    {M, "xac nhan NNHHAA", PHRASE, "XN", "NNHHAA"},
     {M, "HD THU", EXACT, "HD", "THU"},
     {M, "S D", EXACT, "SD", ""},
     {M, "ok", EXACT, "XN", ""}, /* a two-letter alias: as typed */
