@@ -23,6 +23,15 @@ dt_port() {
     done
 }
 
+# dt_far_hours: a half hour of service twelve hours from now, Vietnam
+# time: the scheduler of a server started for a test or a benchmark then
+# queues no reminder or statement beside the messages being counted,
+# whatever the hour the run starts (it did in the service hours).
+dt_far_hours() {
+    h=$(( ($(date -u +%s) / 3600 + 7 + 12) % 24 ))
+    printf '%02d:00-%02d:30\n' "$h" "$h"
+}
+
 # dt_conf FILE PORT DB SEND_URL SEND_RATE [EXTRA...]: a serve config with
 # Kannel in and out, Africa's Talking for USSD. EXTRA lines are appended to [limits]-free tail.
 dt_conf() {
@@ -53,6 +62,8 @@ per_number_per_hour = 10000
 daily_sms_budget = 10000000
 [messages]
 templates = config/messages.conf
+[reminders]
+service_hours = $(dt_far_hours)
 [kannel]
 token = $DT_TOKEN
 send_url = $url/cgi-bin/sendsms

@@ -56,6 +56,8 @@ pin_pepper = browser-test-pepper-5c1e
 [messages]
 templates = config/messages.conf
 phrases = config/phrases.conf
+[reminders]
+service_hours = $(h=$(( ($(date -u +%s) / 3600 + 19) % 24 )); printf '%02d:00-%02d:30' "$h" "$h")
 [console]
 bind = 127.0.0.1
 port = $cport

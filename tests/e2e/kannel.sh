@@ -260,7 +260,13 @@ pin_pepper = e2e-pepper-not-secret
 
 [messages]
 templates = $TOP/config/messages.conf
+phrases = $TOP/config/phrases.conf
 brand = NHCS
+
+[reminders]
+# Twelve hours from now: the scheduler queues no statement or reminder
+# beside the replies this test counts, whatever the hour it runs.
+service_hours = $(h=$(( ($(date -u +%s) / 3600 + 19) % 24 )); printf '%02d:00-%02d:30' "$h" "$h")
 
 [kannel]
 token = $TOKEN
