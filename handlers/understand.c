@@ -401,3 +401,12 @@ void understand_text(const struct phrases *ph, struct strv text, unsigned role,
     memset(u->argv, 0, sizeof(u->argv));
     buf_release(&norm);
 }
+
+bool understand_reads(const struct phrases *ph, struct strv text, unsigned role)
+{
+    struct understood u;
+
+    understand_text(ph, text, role, &u);
+    return u.how != UNDERSTOOD_NONE && u.how != UNDERSTOOD_SYNTAX &&
+           u.cmd->flags == 0 && u.cmd->pin_tail == 0 && may_run(u.cmd, role);
+}

@@ -56,6 +56,12 @@ void understand(const struct phrases *ph, const struct strv *words, size_t n,
 void understand_text(const struct phrases *ph, struct strv text, unsigned role,
                      struct understood *u);
 
+/* Whether text, read as above, means a command that only reads (no PIN,
+ * no receipt or money moved) and that role may run: what words typed on
+ * the USSD home screen may run there. */
+bool understand_reads(const struct phrases *ph, struct strv text,
+                      unsigned role);
+
 /* Splits normalised text (single spaces, trimmed) into at most max
  * words; *total counts them all. */
 size_t understand_split(const char *s, size_t len, struct strv *w, size_t max,

@@ -122,38 +122,6 @@ struct walk {
     struct db_ussd_member mem; /* the member of the kept number */
 };
 
-/* ---- the path ------------------------------------------------------- */
-
-size_t ussd_count_inputs(struct strv text)
-{
-    size_t i, n = 1;
-
-    if (text.len == 0)
-        return 0;
-    for (i = 0; i < text.len; i++)
-        n += text.p[i] == '*';
-    return n;
-}
-
-/* Splits the path at '*'; false when there are too many inputs. */
-static bool split_path(struct strv text, struct strv *out, size_t *n)
-{
-    size_t i, start = 0;
-
-    *n = 0;
-    if (text.len == 0)
-        return true;
-    for (i = 0; i <= text.len; i++) {
-        if (i < text.len && text.p[i] != '*')
-            continue;
-        if (*n == USSD_MAX_INPUTS)
-            return false;
-        out[(*n)++] = strv_trim(strv_make(text.p + start, i - start));
-        start = i + 1;
-    }
-    return true;
-}
-
 static bool all_digits(struct strv s, size_t min, size_t max)
 {
     size_t i;
@@ -181,21 +149,6 @@ static struct strv kept_input(const struct walk *w, size_t i)
 static bool home_was_words(const struct walk *w)
 {
     return w->depth > 0 && kept_input(w, 0).len != 1;
-}
-
-/* Words typed on the home screen that mean a command which only reads
- * (SD, "so du", "tien lai"): the same understanding as an SMS. What
- * writes keeps its menu, which asks for the code or the PIN. */
-static bool home_words(const struct walk *w, struct strv s)
-{
-    struct understood u;
-
-    understand_text(w->ctx->phrases, s,
-                    w->who->is_leader ? HANDLER_LEADER : HANDLER_MEMBER, &u);
-    return u.how != UNDERSTOOD_NONE && u.how != UNDERSTOOD_SYNTAX &&
-           u.cmd->flags == 0 && u.cmd->pin_tail == 0 &&
-           (u.cmd->roles &
-            (w->who->is_leader ? HANDLER_LEADER : HANDLER_MEMBER));
 }
 
 static char kept_key(const struct walk *w, size_t i)
@@ -416,7 +369,13 @@ static gw_err check_input(struct walk *w, enum node n, struct strv s,
     switch (n) {
     case N_HOME:
         *h = choice(s, '5');
-        if (*h != H_NONE && s.len > 1 && home_words(w, s))
+        /* Words instead of a key ("so du"): what they mean runs when it
+         * only reads; what writes keeps its menu (it asks for the code or
+         * the PIN). */
+        if (*h != H_NONE && s.len > 1 &&
+            understand_reads(w->ctx->phrases, s,
+                             w->who->is_leader ? HANDLER_LEADER
+                                               : HANDLER_MEMBER))
             *h = H_NONE;
         break;
     case N_L_MORE:
@@ -892,7 +851,7 @@ gw_err ussd_walk(struct db *db, const struct handler_ctx *ctx,
     w.ctx = ctx;
     w.hop = hop;
     if (hop->text.len > USSD_TEXT_MAX ||
-        !split_path(hop->text, w.raw, &w.nraw)) {
+        !ussd_split_path(hop->text, w.raw, &w.nraw)) {
         ussd_end_note(ctx, MSG_USSD_TOO_LONG, step);
         return GW_OK;
     }

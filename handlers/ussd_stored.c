@@ -1,4 +1,5 @@
-/* ussd_stored.c - what a USSD hop stores, and its dedup key */
+/* ussd_stored.c - the USSD path: its inputs, what a hop stores, and its
+ * dedup key */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,6 +7,35 @@
 #include "common/buf.h"
 #include "handlers/ussd_stored.h"
 #include "common/banned.h"
+
+size_t ussd_count_inputs(struct strv text)
+{
+    size_t i, n = 1;
+
+    if (text.len == 0)
+        return 0;
+    for (i = 0; i < text.len; i++)
+        n += text.p[i] == '*';
+    return n;
+}
+
+bool ussd_split_path(struct strv text, struct strv *out, size_t *n)
+{
+    size_t i, start = 0;
+
+    *n = 0;
+    if (text.len == 0)
+        return true;
+    for (i = 0; i <= text.len; i++) {
+        if (i < text.len && text.p[i] != '*')
+            continue;
+        if (*n == USSD_MAX_INPUTS)
+            return false;
+        out[(*n)++] = strv_trim(strv_make(text.p + start, i - start));
+        start = i + 1;
+    }
+    return true;
+}
 
 /* FNV-1a 64 of s[len], continuing from h. */
 static uint64_t fnv1a64(uint64_t h, const char *s, size_t len)

@@ -1,4 +1,5 @@
-/* ussd_stored.h - what a USSD hop stores, and its dedup key (for ussd.c)
+/* ussd_stored.h - the USSD path: its inputs, what a hop stores, and its
+ * dedup key (for ussd.c)
  *
  * The path with masked inputs (PINs) as "****" and every byte that is not
  * printable ASCII as '?'; inputs after the closing screen are left out:
@@ -11,11 +12,16 @@
 #ifndef DT_USSD_STORED_H
 #define DT_USSD_STORED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/strv.h"
 #include "handlers/ussd.h"
+
+/* Splits the path at '*' into out[0..*n) (each trimmed); false when there
+ * are more than USSD_MAX_INPUTS inputs. */
+bool ussd_split_path(struct strv text, struct strv *out, size_t *n);
 
 /* raw[0..used) are the inputs read; bit i of masked stars raw[i]. Fills
  * step->stored and step->key. */
