@@ -245,6 +245,25 @@ static gw_err person_row(sqlite3_stmt *st, void *arg)
     return c->fn.person(c->ctx, &p);
 }
 
+/* The people a statement of the form (officer ?1, text ?2, limit ?3)
+ * finds: the search, the training phones. */
+static gw_err officer_people(struct db *db, const char *sql, int64_t officer_id,
+                             const char *text, int limit, const char *what,
+                             db_person_fn fn, void *ctx)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    struct cb c;
+
+    c.fn.person = fn;
+    c.ctx = ctx;
+    if (st == NULL)
+        return GW_EDB;
+    sqlite3_bind_int64(st, 1, officer_id);
+    db_bind_text(st, 2, text);
+    sqlite3_bind_int(st, 3, limit);
+    return each_row(db, st, what, person_row, &c);
+}
+
 gw_err db_story_search(struct db *db, int64_t officer_id, const char *q,
                        int limit, db_person_fn fn, void *ctx)
 {
@@ -257,17 +276,8 @@ gw_err db_story_search(struct db *db, int64_t officer_id, const char *q,
                         " OR (length(?2) >= 2 AND dt_fold(m.full_name) LIKE"
                         "  '%' || dt_fold(?2) || '%'))"
                         " ORDER BY m.full_name, m.id LIMIT ?3";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    struct cb c;
 
-    c.fn.person = fn;
-    c.ctx = ctx;
-    if (st == NULL)
-        return GW_EDB;
-    sqlite3_bind_int64(st, 1, officer_id);
-    db_bind_text(st, 2, q);
-    sqlite3_bind_int(st, 3, limit);
-    return each_row(db, st, "search", person_row, &c);
+    return officer_people(db, sql, officer_id, q, limit, "search", fn, ctx);
 }
 
 gw_err db_story_training(struct db *db, int64_t officer_id, const char *codes,
@@ -278,17 +288,9 @@ gw_err db_story_training(struct db *db, int64_t officer_id, const char *codes,
                                       " ',', ',' || co.code || ',') > 0 ORDER "
                                       "BY m.role <> 'leader',"
                                       " co.name, g.name, m.seq LIMIT ?3";
-    sqlite3_stmt *st = db_stmt(db, sql);
-    struct cb c;
 
-    c.fn.person = fn;
-    c.ctx = ctx;
-    if (st == NULL)
-        return GW_EDB;
-    sqlite3_bind_int64(st, 1, officer_id);
-    db_bind_text(st, 2, codes);
-    sqlite3_bind_int(st, 3, limit);
-    return each_row(db, st, "training", person_row, &c);
+    return officer_people(db, sql, officer_id, codes, limit, "training", fn,
+                          ctx);
 }
 
 gw_err db_story_group(struct db *db, int64_t group_id, db_person_fn fn,
