@@ -109,6 +109,10 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv);
 /* pages_sim.c: the phone simulator of the training communes. */
 void console_sim(struct creq *r, struct cresp *s);
 
+/* A receipt's state in an officer's words ("DISPUTED": "Thành viên báo
+ * sai"). */
+const char *receipt_state_words(const char *state);
+
 /* A list in CSV: its file name, and the body from csv_out.h. */
 void resp_csv(struct cresp *s, const char *filename);
 

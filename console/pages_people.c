@@ -92,7 +92,7 @@ static const char *failure_words(const char *err)
     return err[0] ? "lỗi khác của nhà cung cấp" : "";
 }
 
-static const char *receipt_state_words(const char *st)
+const char *receipt_state_words(const char *st)
 {
     static const struct {
         const char *state, *words;

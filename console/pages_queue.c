@@ -277,7 +277,8 @@ static void item_page(struct creq *r, struct cresp *s,
            "<dt>Gốc</dt><dd>%m</dd>",
            it->member_id, it->member_name, it->member_code, it->member_phone,
            it->leader_id, it->leader_name, it->commune, it->group,
-           it->session_on, it->state, it->interest, it->savings, it->principal);
+           it->session_on, receipt_state_words(it->state), it->interest,
+           it->savings, it->principal);
     if (it->booked >= 0)
         page_f(&s->page, "<dt>Ngân hàng ghi</dt><dd>%m</dd>", it->booked);
     if (it->note[0])
