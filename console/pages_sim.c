@@ -200,8 +200,7 @@ static gw_err phone_option(void *ctx, const struct db_person *p)
     return GW_OK;
 }
 
-static void show(struct page *p, const struct creq *r, const char *phone,
-                 const struct shown *sh)
+static void show(struct page *p, const char *phone, const struct shown *sh)
 {
     size_t i;
 
@@ -227,7 +226,6 @@ static void show(struct page *p, const struct creq *r, const char *phone,
                    "</small><br>%s</p>",
                    m->phone, m->kind, m->text);
     }
-    (void)r;
     page_f(p, "</section>");
 }
 
@@ -289,7 +287,7 @@ void console_sim(struct creq *r, struct cresp *s)
         return;
     }
     if (sh.ran || sh.ussd || sh.error[0])
-        show(&s->page, r, phone, &sh);
+        show(&s->page, phone, &sh);
     page_f(&s->page,
            "<form class=\"sim\" method=\"post\" action=\"/simulator\">"
            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
