@@ -23,7 +23,8 @@ failed=0
 bins_failed=0
 failed_names=""
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+why=$(mktemp)
+trap 'rm -f "$out" "$why"' EXIT
 for t in "$@"; do
     timeout --kill-after=5 "$limit" "$t" >"$out" 2>&1 </dev/null
     rc=$?
@@ -44,12 +45,19 @@ for t in "$@"; do
         else
             echo "run.sh: $t: FAILED (exit $rc)"
         fi
+        # What failed, again at the end: a CI log is often read from its
+        # tail, far below a long binary's output.
+        grep -E '^\[  FAILED  \] [a-z_0-9]+$|^\[  ERROR   \]|: error: |Failure!|ERROR: AddressSanitizer|runtime error:|^log gate: [^0-9]|^  (FAIL|not ok) ' "$out" |
+            awk '!seen[$0]++' | head -n 12 | sed "s|^|    $t: |" >>"$why"
         # A binary that crashed or hung before cmocka's summary still counts.
         [ -z "$f" ] && failed=$((failed + 1))
     fi
 done
 echo
-[ -n "$failed_names" ] && echo "failed test binaries:$failed_names"
+if [ -n "$failed_names" ]; then
+    echo "failed test binaries:$failed_names"
+    [ -s "$why" ] && echo "what failed:" && cat "$why"
+fi
 echo "test binaries: $(($# - bins_failed)) of $# passed"
 echo "tests: $passed passed, $failed failed"
 [ "$bins_failed" -eq 0 ]

@@ -329,7 +329,7 @@ static void test_report_while_sending(void **state)
     stub_script(f->stub, seq, ARRAY_SIZE(seq));
     start(f, &fake_ops);
     enqueue(f, 1, &id);
-    for (i = 0; i < 100 && stub_count(f->stub) == 0; i++)
+    for (i = 0; i < 500 && stub_count(f->stub) == 0; i++)
         (void)nanosleep(&pause, NULL);
     assert_int_equal(db_outbox_get(f->db, id, &row), GW_OK);
     assert_string_equal(row.state, "SENDING");

@@ -41,7 +41,21 @@ cat >"$dir/fails" <<'SH'
 echo "something broke"
 exit 1
 SH
-chmod +x "$dir/hangs" "$dir/passes" "$dir/fails"
+# cmocka's form of a failed case, with many lines after it.
+cat >"$dir/cases" <<'SH'
+#!/bin/sh
+echo "[ RUN      ] test_late"
+echo "[  ERROR   ] --- 0x3 != 0x2"
+echo "[   LINE   ] --- tests/x.c:12: error: Failure!"
+echo "[  FAILED  ] test_late"
+i=0
+while [ $i -lt 50 ]; do echo "noise $i"; i=$((i + 1)); done
+echo "[  PASSED  ] 1 test(s)."
+echo "[  FAILED  ] 1 test(s), listed below:"
+echo "[  FAILED  ] test_late"
+exit 1
+SH
+chmod +x "$dir/hangs" "$dir/passes" "$dir/fails" "$dir/cases"
 
 t0=$(date +%s)
 TEST_TIMEOUT=2 timeout 60 tests/run.sh "$dir/hangs" "$dir/passes" \
@@ -72,5 +86,11 @@ TEST_TIMEOUT=abc tests/run.sh "$dir/passes" >"$dir/out2" 2>&1 </dev/null
 [ $? -eq 2 ] && grep -q 'TEST_TIMEOUT must be' "$dir/out2"
 check "a bad TEST_TIMEOUT is refused" $?
 
-echo "test_run_sh: $((7 - fails)) passed, $fails failed"
+tests/run.sh "$dir/passes" "$dir/cases" >"$dir/out3" 2>&1 </dev/null
+tail -n 6 "$dir/out3" | grep -q "^    $dir/cases: \[  FAILED  \] test_late\$" &&
+    tail -n 6 "$dir/out3" | grep -q "^    $dir/cases: .*x.c:12: error: Failure!" &&
+    [ "$(grep -c 'cases: \[  FAILED  \] test_late' "$dir/out3")" -eq 1 ]
+check "the last lines name the failed case and its line, once" $?
+
+echo "test_run_sh: $((8 - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]
