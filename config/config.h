@@ -109,6 +109,7 @@ struct dt_config {
     unsigned console_max_fails;    /* wrong passwords that lock */
     unsigned console_lock_minutes;
     unsigned console_escalate_days;      /* an item older: overdue, escalated */
+    unsigned console_view_max;           /* communes added up on one page */
     char console_training[CFG_STR_SIZE]; /* commune codes for the simulator */
 
     /* provider sections */

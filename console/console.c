@@ -75,20 +75,19 @@ void layout_begin(struct page *p, const struct creq *r, const char *title)
            "<body><header><a class=\"brand\" href=\"/\">diemtua</a>",
            title);
     if (r->authed)
-        page_f(
-            p,
-            "<nav><a href=\"/\">Tổng quan</a> <a href=\"/queue\">Hàng đợi</a>"
-            " <a href=\"/delivery\">Gửi tin</a>"
-            " <a href=\"/simulator\">Tập huấn</a>"
-            "<form class=\"find\" method=\"get\" action=\"/search\">"
-            "<input name=\"q\" aria-label=\"Tìm thành viên\" "
-            "placeholder=\"Tên, mã, số cuối ĐT\" maxlength=\"60\">"
-            "<button type=\"submit\">Tìm</button></form></nav>"
-            "<form class=\"who\" method=\"post\" action=\"/logout\">"
-            "<span>%s (%s)</span><input type=\"hidden\" name=\"csrf\" "
-            "value=\"%s\"><button type=\"submit\">Đăng xuất</button>"
-            "</form>",
-            r->me.user, r->me.role, r->csrf);
+        page_f(p,
+               "<nav><a href=\"/%s\">Tổng quan</a> <a href=\"/queue%s\">Hàng "
+               "đợi</a> <a href=\"/delivery%s\">Gửi tin</a>"
+               " <a href=\"/simulator\">Tập huấn</a>"
+               "<form class=\"find\" method=\"get\" action=\"/search\">"
+               "<input name=\"q\" aria-label=\"Tìm thành viên\" "
+               "placeholder=\"Tên, mã, số cuối ĐT\" maxlength=\"60\">"
+               "<button type=\"submit\">Tìm</button></form></nav>"
+               "<form class=\"who\" method=\"post\" action=\"/logout\">"
+               "<span>%s (%s)</span><input type=\"hidden\" name=\"csrf\" "
+               "value=\"%s\"><button type=\"submit\">Đăng xuất</button>"
+               "</form>",
+               r->xa_q, r->xa_q, r->xa_q, r->me.user, r->me.role, r->csrf);
     page_f(p, "</header><main>");
 }
 
@@ -168,7 +167,7 @@ static bool item_path(const char *path, int64_t *id, char *kind, size_t ksize,
 
 static void route(struct creq *r, struct cresp *s)
 {
-    bool get = strcmp(r->method, "GET") == 0, resolve;
+    bool get = strcmp(r->method, "GET") == 0, resolve, ok;
     char kind[16], rest[32];
     int64_t id;
 
@@ -193,6 +192,16 @@ static void route(struct creq *r, struct cresp *s)
     }
     if (!console_auth(r)) {
         resp_redirect(s, "/login");
+        return;
+    }
+    if (view_check(r, &ok) != GW_OK) {
+        resp_message(s, r, 503, "Hệ thống bận",
+                     "Không đọc được dữ liệu. Hãy thử lại sau ít phút.");
+        return;
+    }
+    if (!ok) {
+        resp_message(s, r, 404, "Không tìm thấy",
+                     "Xã này không có, hoặc không thuộc các xã của bạn.");
         return;
     }
     if (!get && !console_csrf_ok(r)) {
@@ -281,15 +290,27 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct cresp *s)
     return ret;
 }
 
-/* ?q= (cut to its room, and only valid UTF-8) and ?page= (0..10000). */
+/* ?q= (cut to its room, and only valid UTF-8), ?page= (0..10000) and
+ * ?xa= (a commune id; anything else is -1, refused after login). */
 static void query_values(struct MHD_Connection *conn, struct creq *r)
 {
     const char *q =
         MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "q");
     const char *pg =
         MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "page");
+    const char *xa =
+        MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "xa");
     char *end;
     long v;
+    long long id;
+
+    if (xa && *xa) {
+        id = strtoll(xa, &end, 10);
+        r->xa = *end == '\0' && id >= 0 && xa[0] != '-' && xa[0] != '+' &&
+                        xa[0] != ' '
+                    ? id
+                    : -1;
+    }
 
     if (q && strlen(q) < sizeof(r->q) && utf8_valid(q, strlen(q)))
         (void)snprintf(r->q, sizeof(r->q), "%s", q);

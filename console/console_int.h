@@ -44,6 +44,7 @@ struct creq {
     size_t nform;
     char q[128];                        /* ?q= of a search, "" when none */
     int page;                           /* ?page=, 0 when none or bad */
+    int64_t xa;                         /* ?xa= commune; 0 all, -1 bad */
     char cookie[DB_TOKEN_HEX_SIZE];     /* the session token, or "" */
     char pre_cookie[DB_TOKEN_HEX_SIZE]; /* the login form's token, or "" */
     int64_t now;
@@ -52,6 +53,10 @@ struct creq {
     struct db_officer me;
     char csrf[DB_TOKEN_HEX_SIZE];
     char token_hash[DB_TOKEN_HEX_SIZE];
+    /* Filled by view_check(). */
+    size_t ncommunes;           /* the communes the officer sees */
+    char xa_q[24];              /* "?xa=ID" for links, "" for all */
+    char xa_name[DT_NAME_SIZE]; /* the chosen commune's name */
 };
 
 struct cresp {
@@ -85,6 +90,17 @@ void console_logout(struct creq *r, struct cresp *s);
 bool console_auth(struct creq *r);
 /* true when the POST carries the session's CSRF token. */
 bool console_csrf_ok(const struct creq *r);
+
+/* view.c: which of the officer's communes a page shows. view_check
+ * counts them and checks ?xa= (*ok false: not one of hers, or bad);
+ * view_too_wide: too many to add up with none chosen; view_picker: a
+ * select of them for the page at action (none for one commune);
+ * view_choose: a list of links to action for each, to view what. */
+gw_err view_check(struct creq *r, bool *ok);
+bool view_too_wide(const struct creq *r);
+void view_picker(struct page *p, const struct creq *r, const char *action);
+void view_choose(struct page *p, const struct creq *r, const char *action,
+                 const char *what);
 
 /* pages_queue.c */
 void console_queue(struct creq *r, struct cresp *s);

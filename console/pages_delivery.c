@@ -116,7 +116,8 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
         int64_t seconds;
     } periods[] = {{"24 giờ qua", 86400}, {"7 ngày qua", 7 * 86400}};
     void *dctx[2] = {r, &s->page};
-    bool admin = strcmp(r->me.role, "admin") == 0;
+    /* An admin's "all": every message, the providers' whole health. */
+    bool admin = strcmp(r->me.role, "admin") == 0 && r->xa == 0;
     size_t i, before;
     gw_err err = GW_OK;
 
@@ -135,7 +136,7 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
             t.csv = &s->page.b;
             t.period = i == 0 ? "24h" : "7d";
             err =
-                db_delivery_counts(r->c->db, r->me.id, admin,
+                db_delivery_counts(r->c->db, r->me.id, r->xa, admin,
                                    r->now - periods[i].seconds, tally_row, &t);
         }
         if (err)
@@ -146,10 +147,12 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
     }
     s->status = 200;
     layout_begin(&s->page, r, "Gửi tin");
-    page_f(&s->page, "<h1>Tin nhắn có tới thành viên không?</h1>"
-                     "<h2>Hàng chờ</h2><ul class=\"depth\">");
+    page_f(&s->page, "<h1>Tin nhắn có tới thành viên không?%s%s</h1>",
+           r->xa_name[0] ? " " : "", r->xa_name);
+    view_picker(&s->page, r, "/delivery");
+    page_f(&s->page, "<h2>Hàng chờ</h2><ul class=\"depth\">");
     before = s->page.b.len;
-    err = db_delivery_depth(r->c->db, r->me.id, depth_row, dctx);
+    err = db_delivery_depth(r->c->db, r->me.id, r->xa, depth_row, dctx);
     if (!err && s->page.b.len == before)
         page_f(&s->page, "<li>Không có tin nào đang chờ gửi.</li>");
     page_f(&s->page, "</ul>");
@@ -169,7 +172,7 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
         struct tallies t;
 
         memset(&t, 0, sizeof(t));
-        err = db_delivery_counts(r->c->db, r->me.id, admin,
+        err = db_delivery_counts(r->c->db, r->me.id, r->xa, admin,
                                  r->now - periods[i].seconds, tally_row, &t);
         page_f(&s->page, "<h2>%s</h2>", periods[i].title);
         tally_table(&s->page, "Nhà cung cấp", t.by_provider, t.np);
@@ -177,7 +180,8 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
     }
     page_f(&s->page,
            "<p class=\"hint\">Nhà mạng đoán theo đầu số: số đã chuyển mạng "
-           "giữ đầu số cũ. <a href=\"/delivery.csv\">Tải CSV</a></p>");
+           "giữ đầu số cũ. <a href=\"/delivery.csv%s\">Tải CSV</a></p>",
+           r->xa_q);
     layout_end(&s->page);
     if (err) {
         page_release(&s->page);

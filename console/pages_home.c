@@ -168,18 +168,31 @@ void console_home(struct creq *r, struct cresp *s)
     char since[DT_DATE_SIZE], hist[DT_DATE_SIZE];
     gw_err err;
 
+    if (view_too_wide(r)) {
+        s->status = 200;
+        layout_begin(&s->page, r, "Tổng quan");
+        page_f(&s->page, "<h1>Tổng quan các tổ</h1>");
+        view_choose(&s->page, r, "/", "các tổ của xã đó");
+        layout_end(&s->page);
+        return;
+    }
     day_before(r, SESSION_DAYS, since, sizeof(since));
     day_before(r, HISTORY_DAYS, hist, sizeof(hist));
-    err = db_home_kpis(r->c->db, r->me.id, hist, keep_point, &ps);
+    err = db_home_kpis(r->c->db, r->me.id, r->xa, hist, keep_point, &ps);
     s->status = 200;
     layout_begin(&s->page, r, "Tổng quan");
+    page_f(&s->page, "<h1>Tổng quan các tổ%s%s</h1>", r->xa_name[0] ? ": " : "",
+           r->xa_name);
+    view_picker(&s->page, r, "/");
     page_f(&s->page,
-           "<h1>Tổng quan các tổ</h1><p class=\"hint\">Phiên hiện tại và "
-           "phiên trước của mỗi tổ; biểu đồ: 12 phiên gần nhất. Lãi phải "
-           "thu là số hiện tại của ngân hàng; nợ quá hạn theo mỗi lần nhập "
-           "số liệu vay. <a href=\"/home.csv\">Tải CSV</a></p>");
+           "<p class=\"hint\">Phiên hiện tại và phiên trước của mỗi tổ; "
+           "biểu đồ: 12 phiên gần nhất. Lãi phải thu là số hiện tại của "
+           "ngân hàng; nợ quá hạn theo mỗi lần nhập số liệu vay. <a "
+           "href=\"/home.csv%s\">Tải CSV</a></p>",
+           r->xa_q);
     if (!err)
-        err = db_home_sessions(r->c->db, r->me.id, since, group_session, &h);
+        err = db_home_sessions(r->c->db, r->me.id, r->xa, since, group_session,
+                               &h);
     if (h.group)
         page_f(&s->page, "</tbody></table></section>");
     if (!err && h.groups == 0)
@@ -242,8 +255,8 @@ void console_home_csv(struct creq *r, struct cresp *s)
     for (i = 0; i < ARRAY_SIZE(head); i++)
         csv_text(&s->page.b, head[i], i == 0);
     csv_end_row(&s->page.b);
-    if (db_home_sessions(r->c->db, r->me.id, since, session_csv, &s->page.b) !=
-        GW_OK) {
+    if (db_home_sessions(r->c->db, r->me.id, r->xa, since, session_csv,
+                         &s->page.b) != GW_OK) {
         page_release(&s->page);
         page_init(&s->page, 1024 * 1024);
         resp_message(s, r, 503, "Hệ thống bận",

@@ -70,6 +70,7 @@ static void scope_of(const struct creq *r, struct db_queue_scope *sc,
     sc->today = today;
     sc->now = r->now;
     sc->escalate_s = (int64_t)r->c->deps.cfg->console_escalate_days * 86400;
+    sc->commune_id = r->xa > 0 ? r->xa : 0;
 }
 
 static int64_t days_open(const struct creq *r, const struct db_queue_item *it)
@@ -131,6 +132,14 @@ void console_queue(struct creq *r, struct cresp *s)
     char today[DT_DATE_SIZE];
     gw_err err;
 
+    if (view_too_wide(r)) {
+        s->status = 200;
+        layout_begin(&s->page, r, "Hàng đợi");
+        page_f(&s->page, "<h1>Hàng đợi cần xử lý</h1>");
+        view_choose(&s->page, r, "/queue", "hàng đợi của xã đó");
+        layout_end(&s->page);
+        return;
+    }
     scope_of(r, &sc, today, sizeof(today));
     page_init(&rows, 4 * 1024 * 1024);
     l.p = &rows;
@@ -145,12 +154,15 @@ void console_queue(struct creq *r, struct cresp *s)
     }
     s->status = 200;
     layout_begin(&s->page, r, "Hàng đợi");
+    page_f(&s->page, "<h1>Hàng đợi cần xử lý%s%s</h1>",
+           r->xa_name[0] ? ": " : "", r->xa_name);
+    view_picker(&s->page, r, "/queue");
     page_f(&s->page,
-           "<h1>Hàng đợi cần xử lý</h1><p class=\"sum\">%D việc đang mở, "
-           "%D quá hạn (trên %d ngày). Cũ nhất ở trên.</p>"
-           "<p><a class=\"button\" href=\"/queue.csv\">Tải CSV</a></p>",
+           "<p class=\"sum\">%D việc đang mở, %D quá hạn (trên %d ngày). "
+           "Cũ nhất ở trên.</p><p><a class=\"button\" "
+           "href=\"/queue.csv%s\">Tải CSV</a></p>",
            (int64_t)l.n, (int64_t)l.late,
-           (int)r->c->deps.cfg->console_escalate_days);
+           (int)r->c->deps.cfg->console_escalate_days, r->xa_q);
     if (l.n == 0) {
         page_f(&s->page, "<p class=\"empty\">Không có việc nào cần xử lý.</p>");
     } else {
@@ -162,9 +174,9 @@ void console_queue(struct creq *r, struct cresp *s)
         page_f(&s->page, "</tbody></table>");
         if (l.n > QUEUE_SHOWN)
             page_f(&s->page,
-                   "<p>... và %D việc nữa, mới hơn: <a href=\"/queue.csv\">tải "
-                   "CSV</a> để xem hết.</p>",
-                   (int64_t)(l.n - QUEUE_SHOWN));
+                   "<p>... và %D việc nữa, mới hơn: <a "
+                   "href=\"/queue.csv%s\">tải CSV</a> để xem hết.</p>",
+                   (int64_t)(l.n - QUEUE_SHOWN), r->xa_q);
     }
     layout_end(&s->page);
     page_release(&rows);

@@ -3,15 +3,17 @@
 
 #include "db/db_home.h"
 #include "db/db_internal.h"
+#include "db/db_officer.h"
 #include "common/banned.h"
 
-/* The groups officer ?1 sees. */
+/* The groups officer ?1 sees, in commune ?9 only unless it is 0. */
 #define MINE                                                                   \
     "mine AS (SELECT g.id AS gid FROM groups g, officers o WHERE o.id = ?1"    \
     " AND o.disabled = 0 AND (o.role = 'admin' OR g.commune_id IN"             \
-    " (SELECT commune_id FROM officer_communes WHERE officer_id = o.id)))"
+    " (SELECT commune_id FROM officer_communes WHERE officer_id = o.id))"      \
+    " AND (?9 = 0 OR g.commune_id = ?9))"
 
-gw_err db_home_sessions(struct db *db, int64_t officer_id,
+gw_err db_home_sessions(struct db *db, int64_t officer_id, int64_t commune_id,
                         const char *since_day, db_group_session_fn fn,
                         void *ctx)
 {
@@ -49,6 +51,7 @@ gw_err db_home_sessions(struct db *db, int64_t officer_id,
     if (st == NULL)
         return GW_EDB;
     sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_int64(st, 9, commune_id);
     db_bind_text(st, 2, since_day);
     while (err == GW_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct db_group_session g;
@@ -82,8 +85,8 @@ gw_err db_home_sessions(struct db *db, int64_t officer_id,
     return err;
 }
 
-gw_err db_home_kpis(struct db *db, int64_t officer_id, const char *since_day,
-                    db_kpi_point_fn fn, void *ctx)
+gw_err db_home_kpis(struct db *db, int64_t officer_id, int64_t commune_id,
+                    const char *since_day, db_kpi_point_fn fn, void *ctx)
 {
     static const char sql[] =
         "WITH " MINE ","
@@ -121,6 +124,7 @@ gw_err db_home_kpis(struct db *db, int64_t officer_id, const char *since_day,
     if (st == NULL)
         return GW_EDB;
     sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_int64(st, 9, commune_id);
     db_bind_text(st, 2, since_day);
     while (err == GW_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct db_kpi_point p;
@@ -172,23 +176,38 @@ gw_err db_kpi_snapshot(struct db *db, const char *today, int64_t now)
     return db_exec_stmt(db, st, "kpi snapshot");
 }
 
-gw_err db_delivery_depth(struct db *db, int64_t officer_id, db_depth_fn fn,
-                         void *ctx)
+gw_err db_delivery_depth(struct db *db, int64_t officer_id, int64_t commune_id,
+                         db_depth_fn fn, void *ctx)
 {
-    static const char sql[] =
-        "WITH " MINE
-        " SELECT o.state, COUNT(*), MIN(o.created_at) FROM outbox o"
-        " WHERE o.state IN ('QUEUED', 'SENDING') AND ((SELECT role FROM"
-        " officers WHERE id = ?1) = 'admin' OR o.member_id IN (SELECT m.id"
-        " FROM members m WHERE m.group_id IN (SELECT gid FROM mine)))"
-        " GROUP BY o.state ORDER BY o.state";
-    sqlite3_stmt *st = db_stmt(db, sql);
+    /* An officer's (or one commune's): from her members, by the member
+     * index; a backlog of the whole country is never walked for it.
+     * Everyone's (admin): by the state index. */
+#define DEPTH(FROM)                                                            \
+    "WITH " MINE " SELECT o.state, COUNT(*), MIN(o.created_at) FROM " FROM     \
+    " o.state IN ('QUEUED', 'SENDING') GROUP BY o.state ORDER BY o.state"
+    static const char mine_sql[] =
+        DEPTH("members m JOIN outbox o ON o.member_id = m.id WHERE"
+              " m.group_id IN (SELECT gid FROM mine) AND");
+    static const char all_sql[] = DEPTH("outbox o WHERE");
+#undef DEPTH
+    sqlite3_stmt *st;
     gw_err err = GW_OK;
+    bool all = false;
     int rc = SQLITE_DONE;
 
+    if (commune_id == 0) {
+        struct db_officer o;
+
+        err = db_officer_by_id(db, officer_id, &o);
+        if (err)
+            return err;
+        all = strcmp(o.role, "admin") == 0 && !o.disabled;
+    }
+    st = db_stmt(db, all ? all_sql : mine_sql);
     if (st == NULL)
         return GW_EDB;
     sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_int64(st, 9, commune_id);
     while (err == GW_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct db_outbox_depth d;
 
@@ -204,8 +223,8 @@ gw_err db_delivery_depth(struct db *db, int64_t officer_id, db_depth_fn fn,
     return err;
 }
 
-gw_err db_delivery_counts(struct db *db, int64_t officer_id, bool all,
-                          int64_t since, db_delivery_fn fn, void *ctx)
+gw_err db_delivery_counts(struct db *db, int64_t officer_id, int64_t commune_id,
+                          bool all, int64_t since, db_delivery_fn fn, void *ctx)
 {
     /* An officer's: her members' messages, by the group and member
      * indexes. Every message (admin): a walk of the outbox's period. */
@@ -229,6 +248,7 @@ gw_err db_delivery_counts(struct db *db, int64_t officer_id, bool all,
     if (st == NULL)
         return GW_EDB;
     sqlite3_bind_int64(st, 1, officer_id);
+    sqlite3_bind_int64(st, 9, commune_id);
     sqlite3_bind_int64(st, 2, since);
     while (err == GW_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct db_delivery_row r;

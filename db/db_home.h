@@ -28,11 +28,15 @@ struct db_group_session {
     int64_t oldest_open; /* created_at of the oldest receipt not booked */
 };
 
-/* For each of the officer's groups, its sessions since since_day
+/* Every function below reads the officer's groups only, and of those
+ * only commune_id's when it is not 0 (a view narrowed to one commune;
+ * one the officer does not see gives nothing).
+ *
+ * For each of the officer's groups, its sessions since since_day
  * ("YYYY-MM-DD"), newest first within a group; groups by commune, name. */
 typedef gw_err (*db_group_session_fn)(void *ctx,
                                       const struct db_group_session *g);
-gw_err db_home_sessions(struct db *db, int64_t officer_id,
+gw_err db_home_sessions(struct db *db, int64_t officer_id, int64_t commune_id,
                         const char *since_day, db_group_session_fn fn,
                         void *ctx);
 
@@ -47,8 +51,8 @@ struct db_kpi_point {
 /* The officer's groups' last n sessions since since_day, by group then
  * oldest first. */
 typedef gw_err (*db_kpi_point_fn)(void *ctx, const struct db_kpi_point *p);
-gw_err db_home_kpis(struct db *db, int64_t officer_id, const char *since_day,
-                    db_kpi_point_fn fn, void *ctx);
+gw_err db_home_kpis(struct db *db, int64_t officer_id, int64_t commune_id,
+                    const char *since_day, db_kpi_point_fn fn, void *ctx);
 
 /* Keeps each group's loan figures for its latest session on or before
  * today (the commune's session day): called after each loans import, so
@@ -64,9 +68,9 @@ struct db_outbox_depth {
 };
 typedef gw_err (*db_depth_fn)(void *ctx, const struct db_outbox_depth *d);
 /* Messages waiting (QUEUED, SENDING) to the officer's members, or to
- * everyone for admin. */
-gw_err db_delivery_depth(struct db *db, int64_t officer_id, db_depth_fn fn,
-                         void *ctx);
+ * everyone for admin when commune_id is 0. */
+gw_err db_delivery_depth(struct db *db, int64_t officer_id, int64_t commune_id,
+                         db_depth_fn fn, void *ctx);
 
 struct db_delivery_row {
     char provider[24];
@@ -77,7 +81,8 @@ typedef gw_err (*db_delivery_fn)(void *ctx, const struct db_delivery_row *r);
 /* Messages created since since (Unix seconds) to the officer's members
  * (all: every message, for admin), by provider and number prefix; the
  * training phone's (provider "simulator") never count. */
-gw_err db_delivery_counts(struct db *db, int64_t officer_id, bool all,
-                          int64_t since, db_delivery_fn fn, void *ctx);
+gw_err db_delivery_counts(struct db *db, int64_t officer_id, int64_t commune_id,
+                          bool all, int64_t since, db_delivery_fn fn,
+                          void *ctx);
 
 #endif

@@ -283,6 +283,38 @@ gw_err db_officer_sees(struct db *db, int64_t officer_id, int64_t commune_id,
                                                  : db_error(db, rc, "sees");
 }
 
+gw_err db_officer_communes(struct db *db, int64_t officer_id,
+                           db_commune_ref_fn fn, void *ctx)
+{
+    static const char sql[] =
+        "SELECT co.id, co.code, co.name, co.district FROM communes co,"
+        " officers o WHERE o.id = ?1 AND o.disabled = 0 AND (o.role = 'admin'"
+        " OR co.id IN (SELECT commune_id FROM officer_communes WHERE"
+        " officer_id = o.id)) ORDER BY co.province, co.district, co.name,"
+        " co.id";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    gw_err err = GW_OK;
+    int rc = SQLITE_DONE;
+
+    if (st == NULL)
+        return GW_EDB;
+    sqlite3_bind_int64(st, 1, officer_id);
+    while (err == GW_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct db_commune_ref c;
+
+        memset(&c, 0, sizeof(c));
+        c.id = sqlite3_column_int64(st, 0);
+        db_col_text(st, 1, c.code, sizeof(c.code));
+        db_col_text(st, 2, c.name, sizeof(c.name));
+        db_col_text(st, 3, c.district, sizeof(c.district));
+        err = fn(ctx, &c);
+    }
+    if (err == GW_OK && rc != SQLITE_DONE)
+        err = db_error(db, rc, "officer communes");
+    db_stmt_done(st);
+    return err;
+}
+
 gw_err db_session_add(struct db *db, const char *token_hash, int64_t officer_id,
                       const char *csrf, int64_t now)
 {

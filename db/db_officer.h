@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/dt_limits.h"
 #include "common/err.h"
 #include "db/db.h"
 
@@ -65,6 +66,18 @@ gw_err db_officer_list(struct db *db, db_officer_fn fn, void *ctx);
 /* Whether the officer may see commune_id. */
 gw_err db_officer_sees(struct db *db, int64_t officer_id, int64_t commune_id,
                        bool *yes);
+
+/* The communes the officer sees (every one for admin), by province,
+ * district and name: the console's choice of one commune to view. */
+struct db_commune_ref {
+    int64_t id;
+    char code[DT_CODE_SIZE];
+    char name[DT_NAME_SIZE];
+    char district[DT_NAME_SIZE];
+};
+typedef gw_err (*db_commune_ref_fn)(void *ctx, const struct db_commune_ref *c);
+gw_err db_officer_communes(struct db *db, int64_t officer_id,
+                           db_commune_ref_fn fn, void *ctx);
 
 /* Console sessions, by the hash of the cookie's token. get refreshes
  * last_seen (at most once a minute); a session idle longer than idle

@@ -43,8 +43,9 @@
 #define QUEUE_SELECT                                                           \
     "WITH me AS (SELECT id, role FROM officers WHERE id = ?1"                  \
     " AND disabled = 0), mine AS (SELECT g.id AS gid FROM groups g, me"        \
-    " WHERE me.role = 'admin' OR g.commune_id IN (SELECT commune_id FROM"      \
-    " officer_communes WHERE officer_id = me.id)), " QUEUE_ITEMS               \
+    " WHERE (me.role = 'admin' OR g.commune_id IN (SELECT commune_id FROM"     \
+    " officer_communes WHERE officer_id = me.id)) AND (?9 = 0"                 \
+    " OR g.commune_id = ?9)), " QUEUE_ITEMS                                    \
     " SELECT i.kind, c.id, c.receipt_code, c.state, c.session_on,"             \
     " c.interest, c.savings, c.principal, i.booked, i.since, co.id, co.name,"  \
     " g.name, m.code, m.full_name, m.phone, l.full_name,"                      \
@@ -93,6 +94,7 @@ static void bind_scope(sqlite3_stmt *st, const struct db_queue_scope *s)
     db_bind_text(st, 2, s->today);
     sqlite3_bind_int64(st, 3, s->now);
     sqlite3_bind_int64(st, 4, s->escalate_s);
+    sqlite3_bind_int64(st, 9, s->commune_id);
 }
 
 gw_err db_queue_list(struct db *db, const struct db_queue_scope *scope,

@@ -54,6 +54,7 @@ struct db_queue_scope {
     const char *today; /* YYYY-MM-DD, Vietnam */
     int64_t now;
     int64_t escalate_s; /* older than this: overdue */
+    int64_t commune_id; /* only this one of the officer's communes; 0: all */
 };
 
 /* Each open item the officer may see, oldest first. */

@@ -341,9 +341,16 @@ static const char *const migration_9[] = {
     NULL,
 };
 
+static const char *const migration_10[] = {
+    /* The admin's delivery page reads the last 7 days of every message:
+     * by this index, not a walk of the whole outbox (0.8 s at 2M). */
+    "CREATE INDEX outbox_created ON outbox(created_at);",
+    NULL,
+};
+
 const char *const *const db_migrations[] = {
     migration_1, migration_2, migration_3, migration_4, migration_5,
-    migration_6, migration_7, migration_8, migration_9,
+    migration_6, migration_7, migration_8, migration_9, migration_10,
 };
 
 const int db_migration_count =

@@ -1052,6 +1052,103 @@ static void test_training_never_sent(void **state)
 }
 
 /* The CSV export: masked phones, the member's words, no formula. */
+/* One commune at a time: ?xa= narrows the home, the queue, delivery and
+ * their CSVs to one of the officer's communes; another's, or anything not
+ * a commune id, is 404; past view_max_communes the home and the queue ask
+ * for a commune first. */
+static void test_commune_view(void **state)
+{
+    struct fixture *fx = *state;
+    long long x01 = count(fx, "SELECT id FROM communes WHERE code = 'X01'");
+    long long x02 = count(fx, "SELECT id FROM communes WHERE code = 'X02'");
+    static const char *const pages[] = {
+        "/",         "/home.csv",     "/queue",      "/queue.csv",
+        "/delivery", "/delivery.csv", "/search?q=x", "/simulator"};
+    static const char *const bad[] = {
+        "abc",  "-1",   "999999", "1e3",
+        "%2B1", "%201", "1x",     "99999999999999999999"};
+    struct agent a;
+    char path[96], link[64];
+    size_t i;
+
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "admin", PASSWORD), 303);
+    assert_int_equal(get(&a, "/"), 200);
+    assert_true(has(&a, "To 3 ap Binh Hoa") && has(&a, "To Binh Duc 1"));
+    assert_true(has(&a, "<select name=\"xa\">"));
+    assert_true(has(&a, "Tất cả 2 xã"));
+    (void)snprintf(path, sizeof(path), "/?xa=%lld", x02);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "To Binh Duc 1"));
+    assert_false(has(&a, "To 3 ap Binh Hoa"));
+    assert_true(has(&a, "Tổng quan các tổ: Binh Duc"));
+    (void)snprintf(link, sizeof(link), "href=\"/queue?xa=%lld\"", x02);
+    assert_true(has(&a, link)); /* the header keeps the commune */
+    (void)snprintf(link, sizeof(link), "value=\"%lld\" selected", x02);
+    assert_true(has(&a, link));
+    (void)snprintf(path, sizeof(path), "/home.csv?xa=%lld", x01);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "An Thanh") && !has(&a, "Binh Duc"));
+    (void)snprintf(path, sizeof(path), "/queue?xa=%lld", x01);
+    assert_int_equal(get(&a, path), 200);
+    (void)snprintf(link, sizeof(link), "href=\"/item/%lld/DISPUTE\"", fx->a_id);
+    assert_true(has(&a, link));
+    assert_false(has(&a, "Dang Thi Nga"));
+    (void)snprintf(path, sizeof(path), "/queue.csv?xa=%lld", x02);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "DISPUTE,BBBB22") && !has(&a, "DISPUTE,K7Q2M9"));
+    assert_int_equal(get(&a, "/queue?xa=0"), 200); /* 0: all again */
+    assert_true(has(&a, "Dang Thi Nga"));
+    for (i = 0; i < ARRAY_SIZE(bad); i++) {
+        (void)snprintf(path, sizeof(path), "/queue?xa=%s", bad[i]);
+        if (get(&a, path) != 404)
+            fail_msg("admin GET %s gave %ld, want 404", path, a.status);
+    }
+    agent_free(&a);
+
+    /* An officer of X01: X02 by ?xa= is refused on every page; her own
+     * is hers, with no choice to offer. */
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    for (i = 0; i < ARRAY_SIZE(pages); i++) {
+        (void)snprintf(path, sizeof(path), "%s%sxa=%lld", pages[i],
+                       strchr(pages[i], '?') ? "&" : "?", x02);
+        if (get(&a, path) != 404)
+            fail_msg("officer.a GET %s gave %ld, want 404", path, a.status);
+        assert_false(has(&a, "Dang Thi Nga"));
+    }
+    (void)snprintf(path, sizeof(path), "/?xa=%lld", x01);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "To 3 ap Binh Hoa"));
+    assert_false(has(&a, "<select name=\"xa\">"));
+    agent_free(&a);
+
+    /* More communes than view_max_communes: choose one first. */
+    fx->cfg.console_view_max = 1;
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "admin", PASSWORD), 303);
+    assert_int_equal(get(&a, "/"), 200);
+    assert_true(has(&a, "Tài khoản này xem 2 xã"));
+    assert_false(has(&a, "To 3 ap Binh Hoa") || has(&a, "To Binh Duc 1"));
+    (void)snprintf(link, sizeof(link), "href=\"/?xa=%lld\"", x01);
+    assert_true(has(&a, link));
+    assert_int_equal(get(&a, "/queue"), 200);
+    assert_true(has(&a, "Tài khoản này xem 2 xã"));
+    assert_false(has(&a, "Dang Thi Nga"));
+    (void)snprintf(path, sizeof(path), "/queue?xa=%lld", x02);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "Dang Thi Nga"));
+    assert_int_equal(get(&a, "/delivery"), 200);  /* the providers' health */
+    assert_int_equal(get(&a, "/queue.csv"), 200); /* a download: all */
+    assert_true(has(&a, "DISPUTE,BBBB22") && has(&a, "DISPUTE,K7Q2M9"));
+    agent_free(&a);
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "officer.a", PASSWORD), 303);
+    assert_int_equal(get(&a, "/"), 200); /* one commune: never too many */
+    assert_true(has(&a, "To 3 ap Binh Hoa"));
+    agent_free(&a);
+}
+
 static void test_csv(void **state)
 {
     struct fixture *fx = *state;
@@ -1092,6 +1189,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_queue_kinds, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_home, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_commune_view, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_delivery, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_simulator, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_training_never_sent, fx_setup,
