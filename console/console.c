@@ -74,20 +74,28 @@ void layout_begin(struct page *p, const struct creq *r, const char *title)
            "<link rel=\"stylesheet\" href=\"/static/console.css\"></head>"
            "<body><header><a class=\"brand\" href=\"/\">diemtua</a>",
            title);
-    if (r->authed)
-        page_f(p,
-               "<nav><a href=\"/%s\">Tổng quan</a> <a href=\"/queue%s\">Hàng "
-               "đợi</a> <a href=\"/delivery%s\">Gửi tin</a>"
-               " <a href=\"/simulator\">Tập huấn</a>"
-               "<form class=\"find\" method=\"get\" action=\"/search\">"
-               "<input name=\"q\" aria-label=\"Tìm thành viên\" "
-               "placeholder=\"Tên, mã, số cuối ĐT\" maxlength=\"60\">"
-               "<button type=\"submit\">Tìm</button></form></nav>"
-               "<form class=\"who\" method=\"post\" action=\"/logout\">"
-               "<span>%s (%s)</span><input type=\"hidden\" name=\"csrf\" "
-               "value=\"%s\"><button type=\"submit\">Đăng xuất</button>"
-               "</form>",
-               r->xa_q, r->xa_q, r->xa_q, r->me.user, r->me.role, r->csrf);
+    if (!r->authed) {
+        page_f(p, "</header><main>");
+        return;
+    }
+    /* The links and the search keep the commune chosen (?xa=). */
+    page_f(p,
+           "<nav><a href=\"/%s\">Tổng quan</a> <a href=\"/queue%s\">Hàng "
+           "đợi</a> <a href=\"/delivery%s\">Gửi tin</a>"
+           " <a href=\"/simulator\">Tập huấn</a>"
+           "<form class=\"find\" method=\"get\" action=\"/search\">"
+           "<input name=\"q\" aria-label=\"Tìm thành viên\" "
+           "placeholder=\"Tên, mã, số cuối ĐT\" maxlength=\"60\">",
+           r->xa_q, r->xa_q, r->xa_q);
+    if (r->xa_q[0])
+        page_f(p, "<input type=\"hidden\" name=\"xa\" value=\"%D\">", r->xa);
+    page_f(p,
+           "<button type=\"submit\">Tìm</button></form></nav>"
+           "<form class=\"who\" method=\"post\" action=\"/logout\">"
+           "<span>%s (%s)</span><input type=\"hidden\" name=\"csrf\" "
+           "value=\"%s\"><button type=\"submit\">Đăng xuất</button>"
+           "</form>",
+           r->me.user, r->me.role, r->csrf);
     page_f(p, "</header><main>");
 }
 

@@ -669,7 +669,7 @@ void console_search(struct creq *r, struct cresp *s, bool csv)
             csv_text(l.csv, h[i], i == 0);
         csv_end_row(l.csv);
         if (r->q[0])
-            err = db_story_search(r->c->db, r->me.id, r->q, SEARCH_MAX,
+            err = db_story_search(r->c->db, r->me.id, r->xa, r->q, SEARCH_MAX,
                                   found_csv, &l);
         if (err)
             busy(r, s);
@@ -680,28 +680,32 @@ void console_search(struct creq *r, struct cresp *s, bool csv)
     s->status = 200;
     layout_begin(&s->page, r, "Tìm thành viên");
     page_f(&s->page,
-           "<h1>Tìm thành viên</h1><form class=\"search\" method=\"get\" "
+           "<h1>Tìm thành viên%s%s</h1><form class=\"search\" method=\"get\" "
            "action=\"/search\"><label for=\"q\">Tên, mã thành viên hoặc các "
            "số cuối của điện thoại</label><input id=\"q\" name=\"q\" "
-           "value=\"%s\" maxlength=\"60\"><button type=\"submit\">Tìm"
-           "</button></form>",
-           r->q);
+           "value=\"%s\" maxlength=\"60\">",
+           r->xa_name[0] ? " ở " : "", r->xa_name, r->q);
+    if (r->xa_q[0])
+        page_f(&s->page, "<input type=\"hidden\" name=\"xa\" value=\"%D\">",
+               r->xa);
+    page_f(&s->page, "<button type=\"submit\">Tìm</button></form>");
     if (r->q[0]) {
         page_f(&s->page, "<table class=\"list\"><thead><tr><th>Tên</th>"
                          "<th>Mã</th><th>Điện thoại</th><th>Tổ, xã</th></tr>"
                          "</thead><tbody>");
-        err = db_story_search(r->c->db, r->me.id, r->q, SEARCH_MAX, found_html,
-                              &l);
+        err = db_story_search(r->c->db, r->me.id, r->xa, r->q, SEARCH_MAX,
+                              found_html, &l);
         page_f(&s->page, "</tbody></table>");
         if (!err && l.n == 0)
             page_f(&s->page, "<p class=\"empty\">Không thấy ai trong các xã "
                              "của bạn.</p>");
         else if (!err)
             page_f(&s->page,
-                   "<p>%D người%s. <a href=\"/search.csv?q=%u\">Tải CSV</a>"
-                   "</p>",
+                   "<p>%D người%s. <a href=\"/search.csv?q=%u%s%s\">Tải "
+                   "CSV</a></p>",
                    (int64_t)l.n, l.n == SEARCH_MAX ? " (chỉ hiện 100 đầu)" : "",
-                   r->q);
+                   r->q, r->xa_q[0] ? "&xa=" : "",
+                   r->xa_q[0] ? r->xa_q + 4 : "");
     }
     layout_end(&s->page);
     if (err) {

@@ -227,7 +227,7 @@ gw_err db_delivery_counts(struct db *db, int64_t officer_id, int64_t commune_id,
                           bool all, int64_t since, db_delivery_fn fn, void *ctx)
 {
     /* An officer's: her members' messages, by the group and member
-     * indexes. Every message (admin): a walk of the outbox's period. */
+     * indexes. */
 #define COUNTS(FROM)                                                           \
     "WITH " MINE " SELECT COALESCE(o.provider, '-'), substr(o.phone, 4, 2),"   \
     " SUM(o.state IN ('SENT', 'DELIVERED', 'UNDELIVERED')),"                   \
@@ -239,8 +239,18 @@ gw_err db_delivery_counts(struct db *db, int64_t officer_id, int64_t commune_id,
     static const char mine_sql[] =
         COUNTS("members m JOIN outbox o ON o.member_id = m.id WHERE"
                " m.group_id IN (SELECT gid FROM mine)");
-    static const char all_sql[] = COUNTS("outbox o WHERE 1");
 #undef COUNTS
+    /* Every message (admin): the outbox's own tally, by the hour. */
+    static const char all_sql[] =
+        "SELECT CASE provider WHEN '' THEN '-' ELSE provider END, prefix,"
+        " SUM(CASE WHEN state IN ('SENT', 'DELIVERED', 'UNDELIVERED') THEN n"
+        " ELSE 0 END), SUM(CASE state WHEN 'DELIVERED' THEN n ELSE 0 END),"
+        " SUM(CASE state WHEN 'UNDELIVERED' THEN n ELSE 0 END),"
+        " SUM(CASE state WHEN 'FAILED' THEN n ELSE 0 END)"
+        " FROM delivery_tally WHERE hour >= ?2 / 3600"
+        " AND state NOT IN ('QUEUED', 'SENDING') AND provider <> 'simulator'"
+        " GROUP BY 1, 2 HAVING SUM(n) > 0"
+        " ORDER BY 1, 2";
     sqlite3_stmt *st = db_stmt(db, all ? all_sql : mine_sql);
     gw_err err = GW_OK;
     int rc = SQLITE_DONE;

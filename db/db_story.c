@@ -246,7 +246,7 @@ static gw_err person_row(sqlite3_stmt *st, void *arg)
 }
 
 /* The people a statement of the form (officer ?1, text ?2, limit ?3)
- * finds: the search, the training phones. */
+ * finds: the training phones. */
 static gw_err officer_people(struct db *db, const char *sql, int64_t officer_id,
                              const char *text, int limit, const char *what,
                              db_person_fn fn, void *ctx)
@@ -264,20 +264,35 @@ static gw_err officer_people(struct db *db, const char *sql, int64_t officer_id,
     return each_row(db, st, what, person_row, &c);
 }
 
-gw_err db_story_search(struct db *db, int64_t officer_id, const char *q,
-                       int limit, db_person_fn fn, void *ctx)
+gw_err db_story_search(struct db *db, int64_t officer_id, int64_t commune_id,
+                       const char *q, int limit, db_person_fn fn, void *ctx)
 {
-    /* ?2 digits: the end of a phone; else a code, or words of a name. */
-    static const char sql[] = PERSON_COLS "WHERE " SEES(
-        "g.commune_id") " AND ("
-                        " (?2 GLOB '[0-9]*' AND length(?2) >= 3 AND m.phone "
-                        "LIKE '%' || ?2)"
-                        " OR upper(m.code) = upper(?2)"
-                        " OR (length(?2) >= 2 AND dt_fold(m.full_name) LIKE"
-                        "  '%' || dt_fold(?2) || '%'))"
-                        " ORDER BY m.full_name, m.id LIMIT ?3";
+    /* ?2 digits: the end of a phone; else a code, or words of a name.
+     * In one commune (?4), its groups lead the search: a whole country's
+     * names are never read for it. */
+#define MATCH                                                                  \
+    " AND ((?2 GLOB '[0-9]*' AND length(?2) >= 3 AND m.phone LIKE '%' || ?2)"  \
+    " OR upper(m.code) = upper(?2) OR (length(?2) >= 2 AND"                    \
+    " dt_fold(m.full_name) LIKE '%' || dt_fold(?2) || '%'))"                   \
+    " ORDER BY m.full_name, m.id LIMIT ?3"
+    static const char all_sql[] =
+        PERSON_COLS "WHERE " SEES("g.commune_id") MATCH;
+    static const char one_sql[] =
+        PERSON_COLS "WHERE g.commune_id = ?4 AND " SEES("?4") MATCH;
+#undef MATCH
+    sqlite3_stmt *st = db_stmt(db, commune_id ? one_sql : all_sql);
+    struct cb c;
 
-    return officer_people(db, sql, officer_id, q, limit, "search", fn, ctx);
+    c.fn.person = fn;
+    c.ctx = ctx;
+    if (st == NULL)
+        return GW_EDB;
+    sqlite3_bind_int64(st, 1, officer_id);
+    db_bind_text(st, 2, q);
+    sqlite3_bind_int(st, 3, limit);
+    if (commune_id)
+        sqlite3_bind_int64(st, 4, commune_id);
+    return each_row(db, st, "search", person_row, &c);
 }
 
 gw_err db_story_training(struct db *db, int64_t officer_id, const char *codes,

@@ -84,12 +84,12 @@ typedef gw_err (*db_msg_fn)(void *ctx, const struct db_story_msg *m);
 gw_err db_story_timeline(struct db *db, int64_t member_id, int page,
                          int per_page, db_msg_fn fn, void *ctx, bool *more);
 
-/* Members of the officer's communes whose name (any case, with or
- * without diacritics), member code, or phone's last digits match q; at
- * most limit. */
+/* Members of the officer's communes (of commune_id only, unless it is 0)
+ * whose name (any case, with or without diacritics), member code, or
+ * phone's last digits match q; at most limit. */
 typedef gw_err (*db_person_fn)(void *ctx, const struct db_person *p);
-gw_err db_story_search(struct db *db, int64_t officer_id, const char *q,
-                       int limit, db_person_fn fn, void *ctx);
+gw_err db_story_search(struct db *db, int64_t officer_id, int64_t commune_id,
+                       const char *q, int limit, db_person_fn fn, void *ctx);
 
 /* The members of a group, by number, with the newest SMS delivered to
  * each (0: none). */

@@ -341,12 +341,42 @@ static const char *const migration_9[] = {
     NULL,
 };
 
+/* The admin's delivery page counts a week of every message: at a
+ * million members that is a million rows to walk (0.7 s). The outbox
+ * keeps its own tally instead, by the hour it was created, provider,
+ * number prefix and state, moved by triggers in the same transaction as
+ * the message; the page reads a few thousand rows. */
+#define TALLY_ADD(ROW)                                                         \
+    "INSERT INTO delivery_tally VALUES (" ROW ".created_at / 3600,"            \
+    " COALESCE(" ROW ".provider, ''), substr(" ROW ".phone, 4, 2), " ROW       \
+    ".state, 1) ON CONFLICT DO UPDATE SET n = n + 1;"
 static const char *const migration_10[] = {
-    /* The admin's delivery page reads the last 7 days of every message:
-     * by this index, not a walk of the whole outbox (0.8 s at 2M). */
-    "CREATE INDEX outbox_created ON outbox(created_at);",
+    "CREATE TABLE delivery_tally ("
+    " hour INTEGER NOT NULL,"
+    " provider TEXT NOT NULL,"
+    " prefix TEXT NOT NULL,"
+    " state TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY (hour, provider, prefix, state)) WITHOUT ROWID;",
+    "INSERT INTO delivery_tally SELECT created_at / 3600,"
+    " COALESCE(provider, ''), substr(phone, 4, 2), state, COUNT(*)"
+    " FROM outbox GROUP BY 1, 2, 3, 4;",
+    "CREATE TRIGGER outbox_tally_insert AFTER INSERT ON outbox "
+    "BEGIN " TALLY_ADD("new") " END;",
+    "CREATE TRIGGER outbox_tally_update AFTER UPDATE OF state, provider"
+    " ON outbox WHEN old.state IS NOT new.state"
+    " OR old.provider IS NOT new.provider BEGIN"
+    " UPDATE delivery_tally SET n = n - 1 WHERE hour = old.created_at / 3600"
+    " AND provider = COALESCE(old.provider, '')"
+    " AND prefix = substr(old.phone, 4, 2) AND state = old.state; " TALLY_ADD(
+        "new") " END;",
+    "CREATE TRIGGER outbox_tally_delete AFTER DELETE ON outbox BEGIN"
+    " UPDATE delivery_tally SET n = n - 1 WHERE hour = old.created_at / 3600"
+    " AND provider = COALESCE(old.provider, '')"
+    " AND prefix = substr(old.phone, 4, 2) AND state = old.state; END;",
     NULL,
 };
+#undef TALLY_ADD
 
 const char *const *const db_migrations[] = {
     migration_1, migration_2, migration_3, migration_4, migration_5,

@@ -26,7 +26,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SMS_URL, CONSOLE, STUB_PORT, DB, SHOTS = sys.argv[1:6]
 SENT = []
@@ -311,6 +311,41 @@ def main():
             check(not mine,
                   tag + ": the stub aggregator received nothing for the"
                   " training phones (%d)" % len(mine))
+        finally:
+            drv.quit()
+
+    # an admin over every commune picks one: the home, then the queue
+    # through the header, stay on it
+    for width, height, tag in ((360, 800, "360"), (1280, 900, "desktop")):
+        drv = browser(width, height)
+        try:
+            login(drv, "quantri", "demo-admin-2026!")
+            drv.get(CONSOLE + "/")
+            pick = Select(drv.find_element(By.CSS_SELECTOR,
+                                           'select[name="xa"]'))
+            check(len(pick.options) >= 4,
+                  tag + ": the admin is offered every commune (%d)"
+                  % (len(pick.options) - 1))
+            pick.select_by_visible_text("Xã Lương Hòa (Huyện Bến Lức)")
+            drv.find_element(By.CSS_SELECTOR, "form.view button").click()
+            settle(drv, lambda d: "xa=" in d.current_url)
+            src = drv.page_source
+            check("Tổng quan các tổ: Xã Lương Hòa" in src and
+                  "Tổ TK&amp;VV ấp Voi Lá" in src,
+                  tag + ": the chosen commune's home")
+            check("ấp An Hòa" not in src and "ấp An Thuận" not in src,
+                  tag + ": no group of another commune on it")
+            shot(drv, "console-commune-" + tag)
+            drv.find_element(By.CSS_SELECTOR, 'nav a[href^="/queue"]').click()
+            settle(drv, lambda d: "/queue" in d.current_url)
+            src = drv.page_source
+            check("xa=" in drv.current_url and
+                  ('/item/%d/DISPUTE"' % id_b) in src and
+                  ('/item/%d/DISPUTE"' % id_a) not in src,
+                  tag + ": the header's queue is that commune's only")
+            drv.get(CONSOLE + "/queue?xa=abc")
+            check("Không tìm thấy" in drv.page_source,
+                  tag + ": a commune that is not an id is refused")
         finally:
             drv.quit()
 

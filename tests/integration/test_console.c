@@ -957,6 +957,27 @@ static void test_delivery(void **state)
     assert_true(has(&a, "24h,kannel,VinaPhone,91,3,2,1,1"));
     assert_false(has(&a, "esms"));
     agent_free(&a);
+    /* An admin's: every message, from the outbox's tally; the same
+     * figures for one commune from its members' messages. */
+    agent_init(&a, fx);
+    assert_int_equal(login(&a, "admin", PASSWORD), 303);
+    assert_int_equal(get(&a, "/delivery.csv"), 200);
+    assert_true(has(&a, "24h,kannel,VinaPhone,91,3,2,1,1"));
+    assert_true(has(&a, "24h,esms,VinaPhone,91,0,0,0,1"));
+    assert_true(has(&a, "7d,esms,VinaPhone,91,0,0,0,1"));
+    assert_int_equal(get(&a, "/delivery"), 200);
+    assert_true(has(&a, "<b>1</b> đang chờ gửi, cũ nhất 10 phút"));
+    assert_true(has(&a, "<span>esms</span>"));
+    {
+        char path[64];
+
+        (void)snprintf(path, sizeof(path), "/delivery.csv?xa=%lld",
+                       count(fx, "SELECT id FROM communes WHERE code = 'X02'"));
+        assert_int_equal(get(&a, path), 200);
+        assert_true(has(&a, "24h,esms,VinaPhone,91,0,0,0,1"));
+        assert_false(has(&a, "kannel"));
+    }
+    agent_free(&a);
 }
 
 /* The phone simulator: the real handlers on a training commune's phones,
@@ -1097,6 +1118,23 @@ static void test_commune_view(void **state)
     (void)snprintf(path, sizeof(path), "/queue.csv?xa=%lld", x02);
     assert_int_equal(get(&a, path), 200);
     assert_true(has(&a, "DISPUTE,BBBB22") && !has(&a, "DISPUTE,K7Q2M9"));
+    /* the search too, and the header's search box keeps the commune */
+    (void)snprintf(path, sizeof(path), "/search?q=Nga&xa=%lld", x01);
+    assert_int_equal(get(&a, path), 200);
+    assert_false(has(&a, "Dang Thi Nga"));
+    (void)snprintf(link, sizeof(link), "name=\"xa\" value=\"%lld\"", x01);
+    assert_true(has(&a, link));
+    (void)snprintf(path, sizeof(path), "/search?q=Nga&xa=%lld", x02);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "Dang Thi Nga"));
+    (void)snprintf(link, sizeof(link), "/search.csv?q=Nga&amp;xa=%lld", x02);
+    assert_true(has(&a, link));
+    (void)snprintf(path, sizeof(path), "/search.csv?q=Thi&xa=%lld", x01);
+    assert_int_equal(get(&a, path), 200);
+    assert_true(has(&a, "TV01") && !has(&a, "TV22"));
+    assert_int_equal(get(&a, "/search?q=Nga"), 200);
+    assert_true(has(&a, "Dang Thi Nga"));
+    assert_false(has(&a, "name=\"xa\" value="));
     assert_int_equal(get(&a, "/queue?xa=0"), 200); /* 0: all again */
     assert_true(has(&a, "Dang Thi Nga"));
     for (i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -23,10 +23,36 @@ static int setup(void **state)
     return 0;
 }
 
+/* The delivery tally (kept by triggers) must equal a count of the
+ * outbox after whatever a test did to it: every transition is counted
+ * out of its old state and into its new one. */
+static int tally_matches(struct db *db)
+{
+    static const char sql[] =
+        "SELECT COUNT(*) FROM (SELECT created_at / 3600 AS h,"
+        " COALESCE(provider, '') AS p, substr(phone, 4, 2) AS x, state AS s,"
+        " COUNT(*) AS n FROM outbox GROUP BY 1, 2, 3, 4) o"
+        " FULL JOIN (SELECT * FROM delivery_tally WHERE n <> 0) t"
+        " ON t.hour = o.h AND t.provider = o.p AND t.prefix = o.x"
+        " AND t.state = o.s WHERE o.n IS NOT t.n";
+    sqlite3_stmt *st = NULL;
+    int bad = -1;
+
+    if (sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        bad = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (bad != 0)
+        print_error("delivery tally: %d rows differ from the outbox\n", bad);
+    return bad == 0 ? 0 : -1;
+}
+
 static int teardown(void **state)
 {
+    int rc = tally_matches(*state);
+
     db_close(*state);
-    return 0;
+    return rc;
 }
 
 static int64_t enqueue_at(struct db *db, const char *phone, int64_t now)
