@@ -123,7 +123,7 @@ static const struct cfg_key keys[] = {
     {"console", "escalate_days", CFG_UINT, F(console_escalate_days), 1, 365,
      "7", NULL},
     {"console", "view_max_communes", CFG_UINT, F(console_view_max), 1, 100000,
-     "20", NULL},
+     "10", NULL},
     {"console", "training_communes", CFG_STRING, F(console_training), 0,
      S(CFG_STR_SIZE - 1), "", NULL},
     {"ussd", "session_timeout", CFG_UINT, F(ussd_session_timeout), 10, 600,

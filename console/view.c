@@ -53,7 +53,7 @@ gw_err view_check(struct creq *r, bool *ok)
 bool view_too_wide(const struct creq *r)
 {
     const struct dt_config *cfg = r->c->deps.cfg;
-    unsigned max = cfg && cfg->console_view_max ? cfg->console_view_max : 20;
+    unsigned max = cfg && cfg->console_view_max ? cfg->console_view_max : 10;
 
     return r->xa == 0 && r->ncommunes > max;
 }

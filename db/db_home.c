@@ -176,23 +176,73 @@ gw_err db_kpi_snapshot(struct db *db, const char *today, int64_t now)
     return db_exec_stmt(db, st, "kpi snapshot");
 }
 
+/* The oldest message in state still waiting, in the tally's hour. */
+static gw_err oldest_in_hour(struct db *db, const char *state, int64_t hour,
+                             int64_t *oldest)
+{
+    static const char sql[] =
+        "SELECT created_at FROM outbox INDEXED BY outbox_created"
+        " WHERE created_at >= ?2 * 3600 AND created_at < (?2 + 1) * 3600"
+        " AND state = ?1 ORDER BY created_at LIMIT 1";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    if (st == NULL)
+        return GW_EDB;
+    db_bind_text(st, 1, state);
+    sqlite3_bind_int64(st, 2, hour);
+    rc = sqlite3_step(st);
+    *oldest = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : hour * 3600;
+    db_stmt_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? GW_OK
+                                                 : db_error(db, rc, "oldest");
+}
+
+/* Everyone's (admin): the outbox's tally, not a count of a backlog that
+ * can be a million messages long. */
+static gw_err depth_all(struct db *db, db_depth_fn fn, void *ctx)
+{
+    static const char sql[] =
+        "SELECT state, SUM(n), MIN(hour) FROM delivery_tally"
+        " WHERE state IN ('QUEUED', 'SENDING') AND n > 0"
+        " GROUP BY state ORDER BY state";
+    struct db_outbox_depth d[2];
+    sqlite3_stmt *st = db_stmt(db, sql);
+    size_t n = 0, i;
+    gw_err err = GW_OK;
+    int rc = SQLITE_DONE;
+
+    if (st == NULL)
+        return GW_EDB;
+    memset(d, 0, sizeof(d));
+    while (n < 2 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        db_col_text(st, 0, d[n].state, sizeof(d[n].state));
+        d[n].count = sqlite3_column_int64(st, 1);
+        d[n].oldest = sqlite3_column_int64(st, 2); /* the hour, for now */
+        n++;
+    }
+    if (n < 2 && rc != SQLITE_DONE)
+        err = db_error(db, rc, "delivery depth");
+    db_stmt_done(st);
+    for (i = 0; err == GW_OK && i < n; i++)
+        err = oldest_in_hour(db, d[i].state, d[i].oldest, &d[i].oldest);
+    for (i = 0; err == GW_OK && i < n; i++)
+        err = fn(ctx, &d[i]);
+    return err;
+}
+
 gw_err db_delivery_depth(struct db *db, int64_t officer_id, int64_t commune_id,
                          db_depth_fn fn, void *ctx)
 {
     /* An officer's (or one commune's): from her members, by the member
-     * index; a backlog of the whole country is never walked for it.
-     * Everyone's (admin): by the state index. */
-#define DEPTH(FROM)                                                            \
-    "WITH " MINE " SELECT o.state, COUNT(*), MIN(o.created_at) FROM " FROM     \
-    " o.state IN ('QUEUED', 'SENDING') GROUP BY o.state ORDER BY o.state"
-    static const char mine_sql[] =
-        DEPTH("members m JOIN outbox o ON o.member_id = m.id WHERE"
-              " m.group_id IN (SELECT gid FROM mine) AND");
-    static const char all_sql[] = DEPTH("outbox o WHERE");
-#undef DEPTH
+     * index; a backlog of the whole country is never walked for it. */
+    static const char sql[] =
+        "WITH " MINE " SELECT o.state, COUNT(*), MIN(o.created_at) FROM"
+        " members m JOIN outbox o ON o.member_id = m.id WHERE"
+        " m.group_id IN (SELECT gid FROM mine) AND"
+        " o.state IN ('QUEUED', 'SENDING') GROUP BY o.state ORDER BY o.state";
     sqlite3_stmt *st;
     gw_err err = GW_OK;
-    bool all = false;
     int rc = SQLITE_DONE;
 
     if (commune_id == 0) {
@@ -201,9 +251,10 @@ gw_err db_delivery_depth(struct db *db, int64_t officer_id, int64_t commune_id,
         err = db_officer_by_id(db, officer_id, &o);
         if (err)
             return err;
-        all = strcmp(o.role, "admin") == 0 && !o.disabled;
+        if (strcmp(o.role, "admin") == 0 && !o.disabled)
+            return depth_all(db, fn, ctx);
     }
-    st = db_stmt(db, all ? all_sql : mine_sql);
+    st = db_stmt(db, sql);
     if (st == NULL)
         return GW_EDB;
     sqlite3_bind_int64(st, 1, officer_id);

@@ -350,6 +350,14 @@ static const char *const migration_9[] = {
     "INSERT INTO delivery_tally VALUES (" ROW ".created_at / 3600,"            \
     " COALESCE(" ROW ".provider, ''), substr(" ROW ".phone, 4, 2), " ROW       \
     ".state, 1) ON CONFLICT DO UPDATE SET n = n + 1;"
+#define TALLY_KEY(ROW)                                                         \
+    " WHERE hour = " ROW ".created_at / 3600 AND provider = COALESCE(" ROW     \
+    ".provider, '') AND prefix = substr(" ROW ".phone, 4, 2) AND state = " ROW \
+    ".state"
+#define TALLY_SUB(ROW)                                                         \
+    "UPDATE delivery_tally SET n = n - 1" TALLY_KEY(                           \
+        ROW) ";"                                                               \
+             " DELETE FROM delivery_tally" TALLY_KEY(ROW) " AND n <= 0; "
 static const char *const migration_10[] = {
     "CREATE TABLE delivery_tally ("
     " hour INTEGER NOT NULL,"
@@ -365,17 +373,18 @@ static const char *const migration_10[] = {
     "BEGIN " TALLY_ADD("new") " END;",
     "CREATE TRIGGER outbox_tally_update AFTER UPDATE OF state, provider"
     " ON outbox WHEN old.state IS NOT new.state"
-    " OR old.provider IS NOT new.provider BEGIN"
-    " UPDATE delivery_tally SET n = n - 1 WHERE hour = old.created_at / 3600"
-    " AND provider = COALESCE(old.provider, '')"
-    " AND prefix = substr(old.phone, 4, 2) AND state = old.state; " TALLY_ADD(
-        "new") " END;",
-    "CREATE TRIGGER outbox_tally_delete AFTER DELETE ON outbox BEGIN"
-    " UPDATE delivery_tally SET n = n - 1 WHERE hour = old.created_at / 3600"
-    " AND provider = COALESCE(old.provider, '')"
-    " AND prefix = substr(old.phone, 4, 2) AND state = old.state; END;",
+    " OR old.provider IS NOT new.provider BEGIN " TALLY_SUB("old")
+        TALLY_ADD("new") " END;",
+    "CREATE TRIGGER outbox_tally_delete AFTER DELETE ON outbox "
+    "BEGIN " TALLY_SUB("old") " END;",
+    /* Messages still waiting: a few rows of the tally (a row that falls
+     * to 0 goes), the oldest found in its hour by created_at. */
+    "CREATE INDEX delivery_tally_state ON delivery_tally(state, hour);",
+    "CREATE INDEX outbox_created ON outbox(created_at);",
     NULL,
 };
+#undef TALLY_SUB
+#undef TALLY_KEY
 #undef TALLY_ADD
 
 const char *const *const db_migrations[] = {

@@ -73,6 +73,32 @@ static void refresh_kpis(struct scheduler *s, int64_t now)
     pthread_mutex_unlock(&cache_mu);
 }
 
+/* Between two communes of a pass: the database is left to the other
+ * writers for longer than SQLite's busy handler sleeps at a time (100
+ * ms), and a stop ends the pass here. */
+#define SCHEDULER_GAP_MS 120
+
+static bool gap(void *arg)
+{
+    struct scheduler *s = arg;
+    struct timespec until;
+    bool go;
+
+    (void)clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += SCHEDULER_GAP_MS * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->mu);
+    while (!s->stop &&
+           pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
+        ;
+    go = !s->stop;
+    pthread_mutex_unlock(&s->mu);
+    return go;
+}
+
 static void run_once(struct scheduler *s)
 {
     struct remind_opts o;
@@ -85,6 +111,8 @@ static void run_once(struct scheduler *s)
     memset(&o, 0, sizeof(o));
     o.settings = &s->settings;
     o.tpl = &s->tpl;
+    o.between = gap;
+    o.between_arg = s;
     err = remind_pass(s->db, &o, now, &res);
     pthread_mutex_lock(&cache_mu);
     for (k = 0; k < REMIND_KIND_COUNT; k++) {

@@ -336,6 +336,11 @@ static gw_err run_kind(struct db *db, const struct remind_opts *o,
         err = run_commune(&w, ids[i]);
         res->count[k] += w.queued;
         res->skipped += w.skipped;
+        if (err == GW_OK && !o->dry_run && o->between &&
+            !o->between(o->between_arg)) {
+            res->stopped = true;
+            break;
+        }
     }
     free(ids);
     return err;
@@ -357,10 +362,10 @@ gw_err remind_pass(struct db *db, const struct remind_opts *o, int64_t now,
     res->in_window = remind_in_window(o->settings, (unsigned)minute);
     if (!res->in_window)
         return GW_OK;
-    for (day = 1; day <= 28 && err == GW_OK; day++) {
+    for (day = 1; day <= 28 && err == GW_OK && !res->stopped; day++) {
         if (!remind_plan_day(o->settings, &today, day, &due))
             continue;
-        for (k = 0; k < REMIND_KIND_COUNT && err == GW_OK; k++)
+        for (k = 0; k < REMIND_KIND_COUNT && err == GW_OK && !res->stopped; k++)
             if (due.due[k])
                 err = run_kind(db, o, &due, (enum remind_kind)k, day, now, res);
     }

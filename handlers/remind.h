@@ -139,12 +139,21 @@ struct remind_opts {
     bool dry_run;         /* render and report; write nothing */
     remind_msg_fn on_msg; /* each message rendered; may be NULL */
     void *arg;
+    /* Called after each commune's transaction; false ends the pass there
+     * (what was committed stays; the next pass goes on). The scheduler
+     * waits in it, so that the other writers (the gateway's, the
+     * console's) get the database between two communes: SQLite's lock
+     * is not fair, and a pass over a thousand communes back to back
+     * kept them out past their 5 s. NULL: none. */
+    bool (*between)(void *between_arg);
+    void *between_arg;
 };
 
 struct remind_result {
     bool in_window;                  /* false: nothing was considered */
     size_t count[REMIND_KIND_COUNT]; /* queued (or would be, dry run) */
     size_t skipped;                  /* rows that could not be rendered */
+    bool stopped;                    /* opts->between said to stop */
 };
 
 /* One pass as at Unix time now. Each commune with something due is one

@@ -185,6 +185,52 @@ static void test_exact_pass(void **state)
                      11);
 }
 
+/* The scheduler's pause between communes: called after each commune's
+ * transaction; false ends the pass with what was committed kept, and the
+ * next pass queues the rest, nothing twice. */
+static int gaps;
+
+static bool stop_at_first(void *arg)
+{
+    (void)arg;
+    gaps++;
+    return false;
+}
+
+static bool go_on(void *arg)
+{
+    (void)arg;
+    gaps++;
+    return true;
+}
+
+static void test_between_communes(void **state)
+{
+    struct fx *f = *state;
+    struct remind_result r;
+    long long first;
+
+    gaps = 0;
+    f->o.between = stop_at_first;
+    r = pass_at(f, "2026-11-14 08:00");
+    assert_true(r.stopped);
+    assert_int_equal(gaps, 1);
+    first = count_sql(f, "SELECT count(*) FROM outbox");
+    assert_true(first > 0 && first < 11);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM remind_sent"), first);
+    f->o.between = go_on;
+    r = pass_at(f, "2026-11-14 08:01");
+    assert_false(r.stopped);
+    assert_true(gaps >= 3); /* one per commune and kind with work */
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM outbox"), 11);
+    assert_int_equal(count_sql(f, "SELECT count(*) FROM remind_sent"), 11);
+    /* a dry run writes nothing and never pauses */
+    gaps = 0;
+    f->o.dry_run = true;
+    (void)pass_at(f, "2026-11-14 08:02");
+    assert_int_equal(gaps, 0);
+}
+
 static void test_once_only(void **state)
 {
     struct fx *f = *state;
@@ -333,6 +379,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_exact_pass, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_once_only, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_between_communes, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_leader_note, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_opt_out, fx_setup, fx_teardown),
