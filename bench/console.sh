@@ -111,6 +111,9 @@ templates = config/messages.conf
 [limits]
 per_number_per_hour = 10000
 daily_sms_budget = 10000000
+[reminders]
+# no reminder pass beside the pages measured, whatever the hour
+service_hours = $(dt_far_hours)
 [console]
 bind = 127.0.0.1
 port = $cport

@@ -31,7 +31,8 @@ struct scheduler {
     pthread_cond_t cv;
     bool stop;
     uint64_t passes;
-    int64_t kpi_at; /* last KPI refresh, 0 = never */
+    int64_t kpi_at;      /* last KPI refresh, 0 = never */
+    int64_t worked_from; /* monotonic ms: the pass's writing since then */
 };
 
 /* The cache /metrics reads: process-wide, as the metrics hook has no
@@ -73,10 +74,21 @@ static void refresh_kpis(struct scheduler *s, int64_t now)
     pthread_mutex_unlock(&cache_mu);
 }
 
-/* Between two communes of a pass: the database is left to the other
- * writers for longer than SQLite's busy handler sleeps at a time (100
- * ms), and a stop ends the pass here. */
+/* Between two communes of a pass: after every WORK ms of writing, the
+ * database is left to the other writers for longer than SQLite's busy
+ * handler sleeps at a time (100 ms), so that they wait at most about
+ * WORK + GAP ms while a full pass stays well inside its minute (a third
+ * longer); a stop ends the pass here. */
+#define SCHEDULER_WORK_MS 250
 #define SCHEDULER_GAP_MS 120
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static bool gap(void *arg)
 {
@@ -84,16 +96,19 @@ static bool gap(void *arg)
     struct timespec until;
     bool go;
 
-    (void)clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += SCHEDULER_GAP_MS * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
     pthread_mutex_lock(&s->mu);
-    while (!s->stop &&
-           pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
-        ;
+    if (!s->stop && mono_ms() - s->worked_from >= SCHEDULER_WORK_MS) {
+        (void)clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += SCHEDULER_GAP_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        while (!s->stop &&
+               pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
+            ;
+        s->worked_from = mono_ms();
+    }
     go = !s->stop;
     pthread_mutex_unlock(&s->mu);
     return go;
@@ -113,6 +128,7 @@ static void run_once(struct scheduler *s)
     o.tpl = &s->tpl;
     o.between = gap;
     o.between_arg = s;
+    s->worked_from = mono_ms();
     err = remind_pass(s->db, &o, now, &res);
     pthread_mutex_lock(&cache_mu);
     for (k = 0; k < REMIND_KIND_COUNT; k++) {
