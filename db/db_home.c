@@ -6,13 +6,6 @@
 #include "db/db_officer.h"
 #include "common/banned.h"
 
-/* The groups officer ?1 sees, in commune ?9 only unless it is 0. */
-#define MINE                                                                   \
-    "mine AS (SELECT g.id AS gid FROM groups g, officers o WHERE o.id = ?1"    \
-    " AND o.disabled = 0 AND (o.role = 'admin' OR g.commune_id IN"             \
-    " (SELECT commune_id FROM officer_communes WHERE officer_id = o.id))"      \
-    " AND (?9 = 0 OR g.commune_id = ?9))"
-
 gw_err db_home_sessions(struct db *db, int64_t officer_id, int64_t commune_id,
                         const char *since_day, db_group_session_fn fn,
                         void *ctx)
@@ -20,7 +13,7 @@ gw_err db_home_sessions(struct db *db, int64_t officer_id, int64_t commune_id,
     /* A receipt whose amounts count, in the sessions' sums below. */
 #define LIVE DB_LIVE_RECEIPT("c.")
     static const char sql[] =
-        "WITH " MINE
+        "WITH " DB_MINE_CTE
         " SELECT g.id, g.name, co.name, COALESCE(c.session_on, ''),"
         " (SELECT COUNT(*) FROM members m WHERE m.group_id = g.id),"
         " (SELECT COALESCE(SUM(l.interest_due), 0) FROM loans l JOIN members"
@@ -89,7 +82,7 @@ gw_err db_home_kpis(struct db *db, int64_t officer_id, int64_t commune_id,
                     const char *since_day, db_kpi_point_fn fn, void *ctx)
 {
     static const char sql[] =
-        "WITH " MINE ","
+        "WITH " DB_MINE_CTE ","
         " pts AS (SELECT c.group_id AS gid, c.session_on AS son,"
         "  SUM(CASE WHEN " DB_LIVE_RECEIPT(
             "c.") " THEN c.interest ELSE 0"
@@ -237,7 +230,7 @@ gw_err db_delivery_depth(struct db *db, int64_t officer_id, int64_t commune_id,
     /* An officer's (or one commune's): from her members, by the member
      * index; a backlog of the whole country is never walked for it. */
     static const char sql[] =
-        "WITH " MINE " SELECT o.state, COUNT(*), MIN(o.created_at) FROM"
+        "WITH " DB_MINE_CTE " SELECT o.state, COUNT(*), MIN(o.created_at) FROM"
         " members m JOIN outbox o ON o.member_id = m.id WHERE"
         " m.group_id IN (SELECT gid FROM mine) AND"
         " o.state IN ('QUEUED', 'SENDING') GROUP BY o.state ORDER BY o.state";
@@ -280,7 +273,8 @@ gw_err db_delivery_counts(struct db *db, int64_t officer_id, int64_t commune_id,
     /* An officer's: her members' messages, by the group and member
      * indexes. */
 #define COUNTS(FROM)                                                           \
-    "WITH " MINE " SELECT COALESCE(o.provider, '-'), substr(o.phone, 4, 2),"   \
+    "WITH " DB_MINE_CTE                                                        \
+    " SELECT COALESCE(o.provider, '-'), substr(o.phone, 4, 2),"                \
     " SUM(o.state IN ('SENT', 'DELIVERED', 'UNDELIVERED')),"                   \
     " SUM(o.state = 'DELIVERED'), SUM(o.state = 'UNDELIVERED'),"               \
     " SUM(o.state = 'FAILED') FROM " FROM " AND o.created_at >= ?2"            \

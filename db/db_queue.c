@@ -42,10 +42,7 @@
 
 #define QUEUE_SELECT                                                           \
     "WITH me AS (SELECT id, role FROM officers WHERE id = ?1"                  \
-    " AND disabled = 0), mine AS (SELECT g.id AS gid FROM groups g, me"        \
-    " WHERE (me.role = 'admin' OR g.commune_id IN (SELECT commune_id FROM"     \
-    " officer_communes WHERE officer_id = me.id)) AND (?9 = 0"                 \
-    " OR g.commune_id = ?9)), " QUEUE_ITEMS                                    \
+    " AND disabled = 0), " DB_MINE_CTE ", " QUEUE_ITEMS                        \
     " SELECT i.kind, c.id, c.receipt_code, c.state, c.session_on,"             \
     " c.interest, c.savings, c.principal, i.booked, i.since, co.id, co.name,"  \
     " g.name, m.code, m.full_name, m.phone, l.full_name,"                      \
