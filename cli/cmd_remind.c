@@ -62,6 +62,28 @@ static void print_msg(void *arg, const struct remind_msg *m)
                  m->text);
 }
 
+/* Run beside a serving gateway (by cron), the pass leaves the database
+ * to its writers as the server's own pass does (gateway/scheduler.c). */
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool share_lock(void *arg)
+{
+    int64_t *worked_from = arg;
+    const struct timespec gap = {0, REMIND_GAP_MS * 1000 * 1000};
+
+    if (mono_ms() - *worked_from >= REMIND_WORK_MS) {
+        (void)nanosleep(&gap, NULL);
+        *worked_from = mono_ms();
+    }
+    return true;
+}
+
 static int run_pass(const struct dt_config *cfg, const char *db_path,
                     int64_t now, bool dry_run)
 {
@@ -70,6 +92,7 @@ static int run_pass(const struct dt_config *cfg, const char *db_path,
     struct remind_result res;
     struct remind_opts o;
     struct db *db = NULL;
+    int64_t worked_from;
     char err_text[512];
     gw_err err;
     unsigned k;
@@ -93,6 +116,9 @@ static int run_pass(const struct dt_config *cfg, const char *db_path,
     o.tpl = &tpl;
     o.dry_run = dry_run;
     o.on_msg = print_msg;
+    o.between = share_lock;
+    o.between_arg = &worked_from;
+    worked_from = mono_ms();
     err = remind_pass(db, &o, now, &res);
     db_close(db);
     templates_release(&tpl);

@@ -306,8 +306,10 @@ static gw_err flush_tx(struct outbox *ob, size_t claim_n, bool stopping,
         if (err == GW_ENOTFOUND)
             err = GW_OK;
     }
+    /* Due as of now, not as of before the write lock was waited for: a
+     * message queued meanwhile (a receipt) is claimed with the rest. */
     if (err == GW_OK && claim_n > 0)
-        err = db_outbox_claim_upto(ob->db, now_ms / 1000, ob->claim_class,
+        err = db_outbox_claim_upto(ob->db, wall_ms() / 1000, ob->claim_class,
                                    ob->claimed, claim_n, claimed);
     if (err == GW_OK)
         return db_commit(ob->db); /* rolls back on failure */

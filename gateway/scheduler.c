@@ -74,14 +74,6 @@ static void refresh_kpis(struct scheduler *s, int64_t now)
     pthread_mutex_unlock(&cache_mu);
 }
 
-/* Between two communes of a pass: after every WORK ms of writing, the
- * database is left to the other writers for longer than SQLite's busy
- * handler sleeps at a time (100 ms), so that they wait at most about
- * WORK + GAP ms while a full pass stays well inside its minute (a third
- * longer); a stop ends the pass here. */
-#define SCHEDULER_WORK_MS 250
-#define SCHEDULER_GAP_MS 120
-
 static int64_t mono_ms(void)
 {
     struct timespec ts;
@@ -90,6 +82,10 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Between two communes of a pass: after REMIND_WORK_MS of writing, the
+ * database is left to the other writers for REMIND_GAP_MS, so that they
+ * wait about 370 ms at most while a full pass stays well inside its
+ * minute (a third longer); a stop ends the pass here. */
 static bool gap(void *arg)
 {
     struct scheduler *s = arg;
@@ -97,9 +93,9 @@ static bool gap(void *arg)
     bool go;
 
     pthread_mutex_lock(&s->mu);
-    if (!s->stop && mono_ms() - s->worked_from >= SCHEDULER_WORK_MS) {
+    if (!s->stop && mono_ms() - s->worked_from >= REMIND_WORK_MS) {
         (void)clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += SCHEDULER_GAP_MS * 1000000L;
+        until.tv_nsec += REMIND_GAP_MS * 1000000L;
         if (until.tv_nsec >= 1000000000L) {
             until.tv_sec++;
             until.tv_nsec -= 1000000000L;

@@ -133,6 +133,12 @@ struct remind_msg {
 
 typedef void (*remind_msg_fn)(void *arg, const struct remind_msg *m);
 
+/* How a pass beside the gateway shares the database (opts->between):
+ * after REMIND_WORK_MS of writing, none for REMIND_GAP_MS, longer than
+ * SQLite's busy handler sleeps at a time (100 ms). */
+#define REMIND_WORK_MS 250
+#define REMIND_GAP_MS 120
+
 struct remind_opts {
     const struct remind_settings *settings; /* borrowed */
     const struct templates *tpl;            /* borrowed, brand set */
