@@ -95,7 +95,7 @@ static const char more[] =
     "max-width:28rem}.view select{display:block;width:100%%;padding:.45rem;"
     "font:inherit}.view button{margin:0}"
     ".communes{columns:16rem;padding-left:1.2rem}"
-    ".communes li{margin:.35rem 0;break-inside:avoid}"
+    ".communes li{margin:0;padding:.2rem 0;break-inside:avoid}"
     "@media (min-width:48rem){"
     "table.list{display:table;width:auto;border-collapse:collapse;"
     "background:#fff}table.list tbody{display:table-row-group}"

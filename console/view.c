@@ -100,9 +100,10 @@ void view_choose(struct page *p, const struct creq *r, const char *action,
 
     page_f(p,
            "<p class=\"hint\">Tài khoản này xem %d xã: chọn một xã để xem "
-           "%s (cộng tất cả các xã trên một trang sẽ rất chậm).</p>"
-           "<ul class=\"communes\">",
+           "%s (cộng tất cả các xã trên một trang sẽ rất chậm).</p>",
            (int)r->ncommunes, what);
+    view_picker(p, r, action); /* a select finds one by typing */
+    page_f(p, "<ul class=\"communes\">");
     if (db_officer_communes(r->c->db, r->me.id, write_one, &l) != GW_OK)
         page_f(p, "<li>Không đọc được danh sách xã.</li>");
     page_f(p, "</ul>");
