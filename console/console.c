@@ -310,13 +310,11 @@ static void query_values(struct MHD_Connection *conn, struct creq *r)
         MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "xa");
     char *end;
     long v;
-    long long id;
 
     if (xa && *xa) {
-        id = strtoll(xa, &end, 10);
-        r->xa = *end == '\0' && id >= 0 && xa[0] != '-' && xa[0] != '+' &&
-                        xa[0] != ' '
-                    ? id
+        /* digits only: no sign, space or anything strtoll would skip */
+        r->xa = strspn(xa, "0123456789") == strlen(xa) && strlen(xa) <= 18
+                    ? (int64_t)strtoll(xa, &end, 10)
                     : -1;
     }
 

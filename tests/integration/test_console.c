@@ -1087,7 +1087,8 @@ static void test_commune_view(void **state)
         "/delivery", "/delivery.csv", "/search?q=x", "/simulator"};
     static const char *const bad[] = {
         "abc",  "-1",   "999999", "1e3",
-        "%2B1", "%201", "1x",     "99999999999999999999"};
+        "%2B1", "%201", "1x",     "99999999999999999999",
+        "%091", "0x1"};
     struct agent a;
     char path[96], link[64];
     size_t i;
