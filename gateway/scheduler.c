@@ -85,7 +85,7 @@ static int64_t mono_ms(void)
 /* Between two communes of a pass: after REMIND_WORK_MS of writing, the
  * database is left to the other writers for REMIND_GAP_MS, so that they
  * wait about 370 ms at most while a full pass stays well inside its
- * minute (a third longer); a stop ends the pass here. */
+ * minute (at most about half again as long); a stop ends the pass here. */
 static bool gap(void *arg)
 {
     struct scheduler *s = arg;
