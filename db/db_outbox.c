@@ -43,27 +43,54 @@ static gw_err exec_changed(struct db *db, sqlite3_stmt *st, const char *what)
     return err;
 }
 
+/* Whether a message to phone (member_id, 0 for none) belongs to a
+ * training commune: its member's, or its officer's phone. Driven by the
+ * training communes (none, mostly): a check that scanned the communes
+ * for the officer's phone on every message cost a million-message pass
+ * dearly. */
+static gw_err is_training(struct db *db, const char *phone, int64_t member_id,
+                          bool *yes)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM training_communes tc CROSS JOIN"
+        " communes co ON co.id = tc.commune_id WHERE co.officer_phone = ?1)"
+        " OR EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id ="
+        " m.group_id WHERE m.id = ?2 AND g.commune_id IN (SELECT commune_id"
+        " FROM training_communes))";
+    sqlite3_stmt *st = db_stmt(db, sql);
+    int rc;
+
+    *yes = false;
+    if (st == NULL)
+        return GW_EDB;
+    (void)db_bind_text(st, 1, phone);
+    (void)sqlite3_bind_int64(st, 2, member_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *yes = sqlite3_column_int(st, 0) != 0;
+    db_stmt_done(st);
+    return rc == SQLITE_ROW ? GW_OK : db_error(db, rc, "outbox training");
+}
+
 gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
                          const char *kind, int64_t member_id,
                          int64_t inbound_id, int64_t now, int64_t *id)
 {
-    /* A message for a training commune's member or officer is stored as
-     * sent by "simulator": it never reaches a provider. */
+    /* A message for a training commune's member or officer (?7) is
+     * stored as sent by "simulator": it never reaches a provider. A
+     * plain INSERT ... VALUES: a SELECT feeding an INSERT with triggers
+     * is first copied to a temporary table, per message. */
 #define OUTBOX_CLASS_OF_KIND DB_OUTBOX_CLASS("?3")
     static const char sql[] =
         "INSERT INTO outbox (phone, text, kind, member_id, inbound_id,"
         " state, attempts, next_at, created_at, updated_at, class, provider)"
-        " SELECT ?1, ?2, ?3, ?4, ?5, CASE WHEN t THEN 'SENT' ELSE 'QUEUED'"
-        " END, t, ?6, ?6, ?6, " OUTBOX_CLASS_OF_KIND ","
-        " CASE WHEN t THEN 'simulator' END FROM (SELECT"
-        " EXISTS (SELECT 1 FROM members m JOIN groups g ON g.id = m.group_id"
-        "  JOIN training_communes tc ON tc.commune_id = g.commune_id"
-        "  WHERE m.id = ?4)"
-        " OR EXISTS (SELECT 1 FROM training_communes tc JOIN communes co"
-        "  ON co.id = tc.commune_id WHERE co.officer_phone = ?1) AS t)";
+        " VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?7 THEN 'SENT' ELSE 'QUEUED'"
+        " END, ?7, ?6, ?6, ?6, " OUTBOX_CLASS_OF_KIND ","
+        " CASE WHEN ?7 THEN 'simulator' END)";
 #undef OUTBOX_CLASS_OF_KIND
     struct db_outmsg *m = NULL; /* for the field sizes only */
     sqlite3_stmt *st;
+    bool training = false;
     gw_err err;
 
     if (!phone || !*phone || !text || !*text || !kind || !*kind)
@@ -71,6 +98,8 @@ gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
     if (strlen(phone) >= sizeof(m->phone) || strlen(text) >= sizeof(m->text) ||
         strlen(kind) >= sizeof(m->kind))
         return GW_ETOOBIG;
+    if ((err = is_training(db, phone, member_id, &training)) != GW_OK)
+        return err;
     if ((st = db_stmt(db, sql)) == NULL)
         return GW_EDB;
     if (db_bind_text(st, 1, phone) || db_bind_text(st, 2, text) ||
@@ -79,7 +108,7 @@ gw_err db_outbox_enqueue(struct db *db, const char *phone, const char *text,
                        : sqlite3_bind_null(st, 4)) ||
         (inbound_id > 0 ? sqlite3_bind_int64(st, 5, inbound_id)
                         : sqlite3_bind_null(st, 5)) ||
-        sqlite3_bind_int64(st, 6, now)) {
+        sqlite3_bind_int64(st, 6, now) || sqlite3_bind_int(st, 7, training)) {
         db_stmt_done(st);
         return db_error(db, sqlite3_errcode(db->conn), "outbox enqueue bind");
     }
