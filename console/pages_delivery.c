@@ -152,7 +152,7 @@ void console_delivery(struct creq *r, struct cresp *s, bool csv)
     view_picker(&s->page, r, "/delivery");
     page_f(&s->page, "<h2>Hàng chờ</h2><ul class=\"depth\">");
     before = s->page.b.len;
-    err = db_delivery_depth(r->c->db, r->me.id, r->xa, depth_row, dctx);
+    err = db_delivery_depth(r->c->db, r->me.id, r->xa, admin, depth_row, dctx);
     if (!err && s->page.b.len == before)
         page_f(&s->page, "<li>Không có tin nào đang chờ gửi.</li>");
     page_f(&s->page, "</ul>");

@@ -3,7 +3,6 @@
 
 #include "db/db_home.h"
 #include "db/db_internal.h"
-#include "db/db_officer.h"
 #include "common/banned.h"
 
 gw_err db_home_sessions(struct db *db, int64_t officer_id, int64_t commune_id,
@@ -225,7 +224,7 @@ static gw_err depth_all(struct db *db, db_depth_fn fn, void *ctx)
 }
 
 gw_err db_delivery_depth(struct db *db, int64_t officer_id, int64_t commune_id,
-                         db_depth_fn fn, void *ctx)
+                         bool all, db_depth_fn fn, void *ctx)
 {
     /* An officer's (or one commune's): from her members, by the member
      * index; a backlog of the whole country is never walked for it. */
@@ -238,15 +237,8 @@ gw_err db_delivery_depth(struct db *db, int64_t officer_id, int64_t commune_id,
     gw_err err = GW_OK;
     int rc = SQLITE_DONE;
 
-    if (commune_id == 0) {
-        struct db_officer o;
-
-        err = db_officer_by_id(db, officer_id, &o);
-        if (err)
-            return err;
-        if (strcmp(o.role, "admin") == 0 && !o.disabled)
-            return depth_all(db, fn, ctx);
-    }
+    if (all)
+        return depth_all(db, fn, ctx);
     st = db_stmt(db, sql);
     if (st == NULL)
         return GW_EDB;

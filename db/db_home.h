@@ -68,9 +68,9 @@ struct db_outbox_depth {
 };
 typedef gw_err (*db_depth_fn)(void *ctx, const struct db_outbox_depth *d);
 /* Messages waiting (QUEUED, SENDING) to the officer's members, or to
- * everyone for admin when commune_id is 0. */
+ * everyone (all: an admin over every commune; from the outbox's tally). */
 gw_err db_delivery_depth(struct db *db, int64_t officer_id, int64_t commune_id,
-                         db_depth_fn fn, void *ctx);
+                         bool all, db_depth_fn fn, void *ctx);
 
 struct db_delivery_row {
     char provider[24];
